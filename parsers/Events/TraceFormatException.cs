@@ -1,0 +1,46 @@
+namespace BinderTrace.Events;
+
+/// <summary>
+/// Input that cannot be read as a trace (or, in strict mode, a line that cannot be parsed). The message
+/// always names the source and the position, so a user can open the file at the right place.
+/// </summary>
+public sealed class TraceFormatException : Exception
+{
+    public TraceFormatException(string sourceName, long lineNumber, long byteOffset, string problem)
+        : base($"{sourceName}:{lineNumber} (byte {byteOffset}): {problem}")
+    {
+        SourceName = sourceName;
+        LineNumber = lineNumber;
+        ByteOffset = byteOffset;
+        Problem = problem;
+    }
+
+    public TraceFormatException()
+    {
+        SourceName = "";
+        Problem = "";
+    }
+
+    public TraceFormatException(string message)
+        : base(message)
+    {
+        SourceName = "";
+        Problem = message;
+    }
+
+    public TraceFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        SourceName = "";
+        Problem = message;
+    }
+
+    public string SourceName { get; }
+
+    /// <summary>1-based line number, or 0 when the problem is not tied to a line.</summary>
+    public long LineNumber { get; }
+
+    public long ByteOffset { get; }
+
+    public string Problem { get; }
+}
