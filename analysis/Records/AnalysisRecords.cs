@@ -1,0 +1,79 @@
+namespace BinderTrace.Analysis.Records;
+
+/// <summary>Page states of binder's allocator (KERNEL.md §1): not installed, installed and in use, installed on the LRU freelist.</summary>
+public enum PageState : byte
+{
+    Free,
+    Active,
+    Lru,
+}
+
+/// <summary>
+/// One stretch of time a page (process, page index) spent in one state. <see cref="StartNs"/> is -1 when the
+/// trace began inside the interval; <see cref="EndNs"/> is -1 when the trace ended inside it.
+/// </summary>
+public readonly record struct PageInterval(int Proc, long PageIndex, PageState State, long StartNs, long EndNs)
+{
+    public long DurationNs => StartNs < 0 || EndNs < 0 ? -1 : EndNs - StartNs;
+}
+
+public enum LockMode : byte
+{
+    Read,
+    Write,
+}
+
+/// <summary>
+/// One hold of an mm's mmap_lock: from a successful <c>mmap_lock_acquire_returned</c> to the matching
+/// <c>mmap_lock_released</c> (or a write downgrade). <see cref="Binder"/> says whether the hold overlaps a binder
+/// page operation on the same task.
+/// </summary>
+public readonly record struct MmapLockHold(
+    int Pid, string Comm, ulong Mm, LockMode Mode, bool Binder, long StartNs, long EndNs)
+{
+    public long DurationNs => EndNs - StartNs;
+}
+
+/// <summary>
+/// One wait for an mm's mmap_lock: <c>mmap_lock_start_locking</c> to <c>mmap_lock_acquire_returned</c>.
+/// <see cref="Success"/> is false for a failed trylock or killable lock.
+/// </summary>
+public readonly record struct MmapLockWait(
+    int Pid, string Comm, ulong Mm, LockMode Mode, bool Binder, bool Success, long StartNs, long EndNs)
+{
+    public long DurationNs => EndNs - StartNs;
+}
+
+/// <summary>
+/// One binder transaction as reconstructed from <c>binder_transaction</c>, <c>binder_transaction_alloc_buf</c>,
+/// <c>binder_transaction_received</c> and <c>binder_txn_latency_free</c>. Times are -1 where the event was not seen.
+/// </summary>
+public sealed record TransactionRecord(
+    int DebugId,
+    int FromPid,
+    int ToProc,
+    int ToThread,
+    bool Reply,
+    bool Oneway,
+    uint Code,
+    long DataSize,
+    long OffsetsSize,
+    int PagesInstalled,
+    long SentNs,
+    long ReceivedNs,
+    long FreedNs);
+
+/// <summary>
+/// Receives the analysis' detailed rows as they close, in close order, so exporters can stream them without
+/// the analysis keeping a copy.
+/// </summary>
+public interface IAnalysisSink
+{
+    void OnPageInterval(in PageInterval interval);
+
+    void OnLockHold(in MmapLockHold hold);
+
+    void OnLockWait(in MmapLockWait wait);
+
+    void OnTransaction(TransactionRecord transaction);
+}
