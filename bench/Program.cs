@@ -1,6 +1,27 @@
+using BenchmarkDotNet.Running;
+
 namespace BinderTrace.Bench;
 
+/// <summary>
+/// Benchmark entry point.
+///   make-trace CAPTURE.gz OUTPUT SIZE_MB   build the large real-derived trace for bench/throughput.sh
+///   micro [BenchmarkDotNet args]           in-process micro-benchmarks (BenchmarkDotNet)
+/// </summary>
 internal static class Program
 {
-    private static int Main() => 0;
+    private static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "make-trace" when args.Length == 4:
+                BenchmarkTraceBuilder.Build(args[1], args[2], long.Parse(args[3]) << 20);
+                return 0;
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | micro [BenchmarkDotNet args]");
+                return 2;
+        }
+    }
 }

@@ -1,6 +1,8 @@
+using System.CommandLine;
+
 namespace BinderTrace.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    private static int Main(string[] args) => BinderTraceCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration());
 }

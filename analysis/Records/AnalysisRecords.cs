@@ -45,6 +45,15 @@ public readonly record struct MmapLockWait(
 }
 
 /// <summary>
+/// One holder that overlapped one wait for the same mm's mmap_lock in a conflicting mode (a writer for a
+/// reader, anyone for a writer): the holder is a candidate reason for the wait. <see cref="HolderBinder"/> is the
+/// holder's binder attribution as known when the overlap ended.
+/// </summary>
+public readonly record struct MmapLockBlocker(
+    int WaitPid, string WaitComm, ulong Mm, LockMode WaitMode, long WaitStartNs,
+    int HolderPid, string HolderComm, LockMode HolderMode, bool HolderBinder, long OverlapNs);
+
+/// <summary>
 /// One binder transaction as reconstructed from <c>binder_transaction</c>, <c>binder_transaction_alloc_buf</c>,
 /// <c>binder_transaction_received</c> and <c>binder_txn_latency_free</c>. Times are -1 where the event was not seen.
 /// </summary>
@@ -76,4 +85,9 @@ public interface IAnalysisSink
     void OnLockWait(in MmapLockWait wait);
 
     void OnTransaction(TransactionRecord transaction);
+
+    /// <summary>Contention detail: one (wait, conflicting holder) pair. Sinks that do not need it keep the default.</summary>
+    void OnLockBlocker(in MmapLockBlocker blocker)
+    {
+    }
 }

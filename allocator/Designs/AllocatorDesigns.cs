@@ -1,0 +1,25 @@
+namespace BinderTrace.Allocator.Designs;
+
+/// <summary>The bundled designs, by command-line name.</summary>
+public static class AllocatorDesigns
+{
+    private static readonly AllocatorDesign[] Designs =
+        [new RangeReadDesign(), new RangeWriteDesign(), new PageWriteDesign(), new PageConcurrentDesign(), new FaultDeferredDesign()];
+
+    public static IReadOnlyList<AllocatorDesignInfo> All { get; } = Array.ConvertAll(Designs, d => d.Info);
+
+    public static bool Exists(string name) => Find(name) is not null;
+
+    internal static AllocatorDesign? Find(string name)
+    {
+        foreach (var design in Designs)
+        {
+            if (string.Equals(design.Info.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return design;
+            }
+        }
+
+        return null;
+    }
+}

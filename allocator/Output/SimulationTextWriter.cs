@@ -1,0 +1,41 @@
+using BinderTrace.Allocator.Designs;
+using BinderTrace.Allocator.Simulation;
+
+namespace BinderTrace.Allocator.Output;
+
+/// <summary>What a written simulation contained.</summary>
+public sealed record SimulationSummary(AllocatorDesignInfo Design, string Workload, ulong Seed, long DurationNs, long Events, SimulationCounters Counters);
+
+/// <summary>
+/// Writes a simulation as the kernel's <c>trace</c> file. The header states the number of entries before the
+/// first event line, so the lines are formatted once into a temporary file (deleted on close) while they are
+/// counted, then the header and the lines are copied to the output. Memory stays flat; the simulation runs once.
+/// </summary>
+public static class SimulationTextWriter
+{
+    public static SimulationSummary Write(SimulationOptions options, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        using var body = new FileStream(
+            Path.Combine(Path.GetTempPath(), $"bindertrace-simulate-{Guid.NewGuid():N}.tmp"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+        using var source = new SimulatedTraceSource(options);
+        var lines = new StreamBufferWriter(body);
+        long entries = 0;
+        while (source.TryReadWithDepth(out var e, out var depth))
+        {
+            FtraceLineFormatter.WriteLine(lines, e, depth);
+            entries++;
+        }
+
+        lines.Flush();
+        var header = new StreamBufferWriter(output, 4096);
+        FtraceLineFormatter.WriteHeader(header, entries, options.Workload.Cpus);
+        header.Flush();
+        body.Position = 0;
+        body.CopyTo(output, 1 << 18);
+        output.Flush();
+        return new SimulationSummary(source.Design, options.Workload.Name, options.Seed, options.EffectiveDurationNs, entries, source.Counters);
+    }
+}

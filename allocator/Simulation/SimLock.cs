@@ -1,0 +1,228 @@
+namespace BinderTrace.Allocator.Simulation;
+
+internal enum LockMode : byte
+{
+    Exclusive,
+    Shared,
+}
+
+/// <summary>
+/// A kernel lock in virtual time. Waiters queue FIFO; a release hands the lock to waiters and wakes them through
+/// the scheduler. Spinning locks keep their waiters on the CPU; sleeping locks give the CPU up.
+/// </summary>
+internal abstract class SimLock(Scheduler scheduler, string name)
+{
+    private readonly LinkedList<(SimTask Task, LockMode Mode)> _waiters = new();
+
+    public string Name { get; } = name;
+
+    public abstract bool Spins { get; }
+
+    protected Scheduler Scheduler { get; } = scheduler;
+
+    protected int WaiterCount => _waiters.Count;
+
+    /// <summary>Takes the lock if it is free for <paramref name="mode"/> right now (also the trylock semantics).</summary>
+    public abstract bool TryAcquire(SimTask task, LockMode mode);
+
+    public abstract void Release(SimTask task, LockMode mode);
+
+    /// <summary>Called by the scheduler when <see cref="TryAcquire"/> failed in a blocking acquire.</summary>
+    public void Enqueue(SimTask task, LockMode mode) => _waiters.AddLast((task, mode));
+
+    /// <summary>A woken waiter that lost the race for the lock goes back to the head of the queue.</summary>
+    public void EnqueueFront(SimTask task, LockMode mode) => _waiters.AddFirst((task, mode));
+
+    protected bool TryPeekWaiter(out LockMode mode)
+    {
+        mode = _waiters.First?.Value.Mode ?? LockMode.Exclusive;
+        return _waiters.First is not null;
+    }
+
+    /// <summary>Wakes the head waiter without giving it the lock: it competes again when it runs.</summary>
+    protected void WakeHeadToRetry()
+    {
+        var (task, mode) = _waiters.First!.Value;
+        _waiters.RemoveFirst();
+        Scheduler.WakeToRetry(task, this, mode);
+    }
+
+    /// <summary>Grants the lock to the head waiter (the caller has checked it may have it) and wakes it.</summary>
+    protected SimTask GrantHead()
+    {
+        var (task, _) = _waiters.First!.Value;
+        _waiters.RemoveFirst();
+        Scheduler.Grant(task, Spins);
+        return task;
+    }
+
+    /// <summary>Grants to every shared waiter in the queue, leaving exclusive waiters queued in order.</summary>
+    protected int GrantAllShared(int max)
+    {
+        var granted = 0;
+        var node = _waiters.First;
+        while (node is not null)
+        {
+            var next = node.Next;
+            if (node.Value.Mode == LockMode.Shared && granted < max)
+            {
+                granted++;
+                _waiters.Remove(node);
+                Scheduler.Grant(node.Value.Task, Spins);
+            }
+
+            node = next;
+        }
+
+        return granted;
+    }
+}
+
+/// <summary>
+/// <c>struct mutex</c>: one owner, sleeping FIFO waiters. Unlock clears the owner and wakes the first waiter,
+/// which competes again when it runs (no hand-off flag modelled): until then a trylock or a newcomer's fast path
+/// may take the mutex, and the loser returns to the head of the queue.
+/// </summary>
+internal sealed class SimMutex(Scheduler scheduler, string name) : SimLock(scheduler, name)
+{
+    private SimTask? _owner;
+
+    public override bool Spins => false;
+
+    public override bool TryAcquire(SimTask task, LockMode mode)
+    {
+        if (_owner is not null)
+        {
+            return false;
+        }
+
+        _owner = task;
+        return true;
+    }
+
+    public override void Release(SimTask task, LockMode mode)
+    {
+        _owner = null;
+        if (WaiterCount > 0)
+        {
+            WakeHeadToRetry();
+        }
+    }
+}
+
+/// <summary>A ticket <c>spinlock_t</c>: FIFO, waiters spin on their CPU; holding one raises the preempt depth.</summary>
+internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(scheduler, name)
+{
+    private SimTask? _owner;
+
+    public override bool Spins => true;
+
+    public override bool TryAcquire(SimTask task, LockMode mode)
+    {
+        if (_owner is not null || WaiterCount > 0)
+        {
+            return false;
+        }
+
+        _owner = task;
+        task.SpinDepth++;
+        return true;
+    }
+
+    public override void Release(SimTask task, LockMode mode)
+    {
+        task.SpinDepth--;
+        _owner = WaiterCount > 0 ? GrantHead() : null;
+        if (_owner is not null)
+        {
+            _owner.SpinDepth++;
+        }
+    }
+}
+
+/// <summary>
+/// <c>struct rw_semaphore</c> as mmap_lock uses it. Fairness: a new reader queues behind any waiter, so a waiting
+/// writer is not starved. Wake-up follows <c>rwsem_mark_wake</c>: a writer at the head is woken alone; a reader at
+/// the head wakes every queued reader (up to 256), writers keep their places. A trylock fails while anyone waits
+/// (<c>RWSEM_READ_FAILED_MASK</c> includes the waiters flag).
+/// </summary>
+internal sealed class SimRwSemaphore(Scheduler scheduler, string name) : SimLock(scheduler, name)
+{
+    private const int MaxReadersWakeup = 256;
+
+    private SimTask? _writer;
+    private int _readers;
+
+    public override bool Spins => false;
+
+    public bool IsWriteLocked => _writer is not null;
+
+    public override bool TryAcquire(SimTask task, LockMode mode)
+    {
+        if (_writer is not null || WaiterCount > 0)
+        {
+            return false;
+        }
+
+        if (mode == LockMode.Shared)
+        {
+            _readers++;
+            return true;
+        }
+
+        if (_readers > 0)
+        {
+            return false;
+        }
+
+        _writer = task;
+        return true;
+    }
+
+    public override void Release(SimTask task, LockMode mode)
+    {
+        if (mode == LockMode.Exclusive)
+        {
+            _writer = null;
+        }
+        else
+        {
+            _readers--;
+        }
+
+        WakeWaiters();
+    }
+
+    /// <summary><c>mmap_write_downgrade</c>: the writer becomes a reader and queued readers may join it.</summary>
+    public void Downgrade(SimTask task)
+    {
+        _writer = null;
+        _readers++;
+
+        // RWSEM_WAKE_READ_OWNED: a writer at the head stays asleep and keeps everyone behind it waiting.
+        if (TryPeekWaiter(out var mode) && mode == LockMode.Shared)
+        {
+            _readers += GrantAllShared(MaxReadersWakeup);
+        }
+    }
+
+    private void WakeWaiters()
+    {
+        if (_writer is not null || !TryPeekWaiter(out var mode))
+        {
+            return;
+        }
+
+        if (mode == LockMode.Exclusive)
+        {
+            if (_readers == 0)
+            {
+                _writer = GrantHead();
+            }
+
+            return;
+        }
+
+        _readers += GrantAllShared(MaxReadersWakeup);
+    }
+}

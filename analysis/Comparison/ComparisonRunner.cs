@@ -1,0 +1,87 @@
+namespace BinderTrace.Analysis.Comparison;
+
+public enum ComparisonFormat
+{
+    Text,
+    Json,
+    Markdown,
+}
+
+/// <summary>
+/// The bodies of <c>bindertrace compare</c> and <c>bindertrace gate</c> without a console: paths in, text out,
+/// an exit code back. Input problems throw <see cref="ComparisonInputException"/> or <see cref="GateConfigException"/>
+/// (exit 2 in the command).
+/// </summary>
+public static class ComparisonRunner
+{
+    public static GateOutcome Compare(
+        IReadOnlyList<string> baselinePaths, IReadOnlyList<string> candidatePaths, ComparisonFormat format,
+        TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(output);
+        var (baseline, candidate) = LoadSides(baselinePaths, candidatePaths, loader);
+        var report = new MetricComparer(options).Compare(baseline, candidate);
+        IComparisonRenderer renderer = format switch
+        {
+            ComparisonFormat.Json => new ComparisonJsonRenderer(),
+            ComparisonFormat.Markdown => new ComparisonMarkdownRenderer(),
+            _ => new ComparisonTextRenderer(),
+        };
+        renderer.Write(output, report);
+        return OutcomeOf(report);
+    }
+
+    /// <summary>1 if any metric regressed; else 125 if any was inconclusive or an input has data-quality problems; else 0.</summary>
+    public static GateOutcome OutcomeOf(ComparisonReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Overall switch
+        {
+            Verdict.Regressed => GateOutcome.Regression,
+            Verdict.Inconclusive => GateOutcome.Inconclusive,
+            _ when report.DataQuality.Count > 0 => GateOutcome.Inconclusive,
+            _ => GateOutcome.Pass,
+        };
+    }
+
+    /// <summary>Evaluates the gate file; writes text (or Markdown) to <paramref name="output"/> and JUnit XML to <paramref name="junit"/> when given.</summary>
+    public static GateOutcome Gate(
+        string configPath, IReadOnlyList<string> baselinePaths, IReadOnlyList<string> candidatePaths, bool markdown,
+        TextWriter? junit, TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(output);
+        var config = GateConfig.Load(configPath);
+        var (baseline, candidate) = LoadSides(baselinePaths, candidatePaths, loader);
+        var report = GateEvaluator.Evaluate(config, baseline, candidate, options);
+        if (markdown)
+        {
+            GateMarkdownRenderer.Write(output, report);
+        }
+        else
+        {
+            GateTextRenderer.Write(output, report);
+        }
+
+        if (junit is not null)
+        {
+            GateJUnitWriter.Write(junit, report);
+        }
+
+        return report.Outcome;
+    }
+
+    private static (List<TraceMeasurement> Baseline, List<TraceMeasurement> Candidate) LoadSides(
+        IReadOnlyList<string> baselinePaths, IReadOnlyList<string> candidatePaths, TraceMeasurementLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(baselinePaths);
+        ArgumentNullException.ThrowIfNull(candidatePaths);
+        if (baselinePaths.Count == 0 || candidatePaths.Count == 0)
+        {
+            throw new ComparisonInputException("both --baseline and --candidate need at least one trace or report");
+        }
+
+        return (baselinePaths.Select(p => loader(p)).ToList(), candidatePaths.Select(p => loader(p)).ToList());
+    }
+}

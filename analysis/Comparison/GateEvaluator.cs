@@ -1,0 +1,123 @@
+namespace BinderTrace.Analysis.Comparison;
+
+/// <summary>
+/// Process exit codes of <c>gate</c> and <c>compare</c>, following <c>git bisect run</c>: 0 good, 1 bad,
+/// 125 cannot decide (skip); 2 is a usage or input error.
+/// </summary>
+public enum GateOutcome
+{
+    Pass = 0,
+    Regression = 1,
+    InvalidInput = 2,
+    Inconclusive = 125,
+}
+
+public enum GateStatus
+{
+    Pass,
+    Fail,
+    Inconclusive,
+}
+
+/// <summary>The result of one gate (or of the data-quality check, whose <see cref="Comparisons"/> is empty).</summary>
+public sealed record GateCase(string Name, string Metric, GateStatus Status, string Message, IReadOnlyList<MetricComparison> Comparisons);
+
+/// <summary>All gate results; <see cref="Outcome"/> is the exit code.</summary>
+public sealed record GateReport(string ConfigSource, GateCase DataQuality, IReadOnlyList<GateCase> Gates)
+{
+    public IEnumerable<GateCase> AllCases => Gates.Prepend(DataQuality);
+
+    /// <summary>Failed if data quality or any gate failed; else inconclusive if any gate was; else pass.</summary>
+    public GateOutcome Outcome =>
+        AllCases.Any(c => c.Status == GateStatus.Fail) ? GateOutcome.Regression
+        : AllCases.Any(c => c.Status == GateStatus.Inconclusive) ? GateOutcome.Inconclusive
+        : GateOutcome.Pass;
+}
+
+/// <summary>
+/// Evaluates a gate file against baseline and candidate runs. A gate fails only on a regression the
+/// comparison rules can decide (<see cref="VerdictRules"/>) beyond the gate's own limit; what they cannot
+/// decide is inconclusive. A trace that is empty, truncated, lost events or has unparsed lines fails the
+/// data-quality case with its own message unless the file's <c>allow</c> list names the problem — so a
+/// gate never passes on broken input.
+/// </summary>
+public static class GateEvaluator
+{
+    public const string DataQualityCaseName = "data quality";
+
+    public static GateReport Evaluate(
+        GateConfig config, IReadOnlyList<TraceMeasurement> baseline, IReadOnlyList<TraceMeasurement> candidate, ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        options ??= new ComparisonOptions();
+        options = options with
+        {
+            Alpha = config.Alpha ?? options.Alpha,
+            RunToRunAllowance = config.RunToRunAllowance ?? options.RunToRunAllowance,
+        };
+        var all = baseline.Concat(candidate).ToList();
+        for (var i = 0; i < config.Gates.Count; i++)
+        {
+            var gate = config.Gates[i];
+            if (!MetricComparer.IsKnown(all, gate.Metric))
+            {
+                throw new GateConfigException(
+                    $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): no such number in any report or sample family");
+            }
+        }
+
+        var checks = new List<(int Gate, string Limit, Threshold Threshold, MetricTraits Traits)>();
+        for (var i = 0; i < config.Gates.Count; i++)
+        {
+            var gate = config.Gates[i];
+            var traits = MetricCatalog.Describe(gate.Metric);
+            if (gate.MaxIncrease is { } increase)
+            {
+                checks.Add((i, "max_increase", increase, traits with { Direction = MetricDirection.LowerIsBetter }));
+            }
+
+            if (gate.MaxDecrease is { } decrease)
+            {
+                checks.Add((i, "max_decrease", decrease, traits with { Direction = MetricDirection.HigherIsBetter }));
+            }
+        }
+
+        var comparisons = new MetricComparer(options).CompareMetrics(baseline, candidate, checks.Select(c => (c.Traits, c.Threshold)).ToList());
+        var cases = config.Gates.Select((gate, i) =>
+        {
+            var mine = Enumerable.Range(0, checks.Count).Where(k => checks[k].Gate == i).ToList();
+            return GateCaseOf(gate, mine.Select(k => comparisons[k]).ToList(), mine.Select(k => Describe(comparisons[k], checks[k].Limit, checks[k].Threshold)));
+        }).ToList();
+        return new GateReport(config.Source, EvaluateDataQuality(config, baseline, candidate), cases);
+    }
+
+    private static GateCase EvaluateDataQuality(GateConfig config, IReadOnlyList<TraceMeasurement> baseline, IReadOnlyList<TraceMeasurement> candidate)
+    {
+        var problems = MetricComparer.DataQualityProblems(baseline, candidate);
+        var refused = problems.Where(p => !config.Allowed.Contains(p.Issue)).ToList();
+        if (refused.Count > 0)
+        {
+            var message = "data quality: " + string.Join("; ", refused.Select(p => $"{p.Side} {p.Source}: {p.Message}"))
+                + " (allow it in the gate file's \"allow\" list if it is expected)";
+            return new GateCase(DataQualityCaseName, "", GateStatus.Fail, message, []);
+        }
+
+        var note = problems.Count == 0 ? "all traces clean" : "allowed: " + string.Join("; ", problems.Select(p => $"{p.Side} {p.Source}: {p.Message}"));
+        return new GateCase(DataQualityCaseName, "", GateStatus.Pass, note, []);
+    }
+
+    private static GateCase GateCaseOf(GateDefinition gate, IReadOnlyList<MetricComparison> comparisons, IEnumerable<string> messages)
+    {
+        var status = comparisons.Any(c => c.Verdict == Verdict.Regressed) ? GateStatus.Fail
+            : comparisons.Any(c => c.Verdict == Verdict.Inconclusive) ? GateStatus.Inconclusive
+            : GateStatus.Pass;
+        return new GateCase(gate.Name, gate.Metric, status, string.Join("; ", messages), comparisons);
+    }
+
+    private static string Describe(MetricComparison c, string limitName, Threshold limit) =>
+        $"{MetricValueFormat.Value(c.Baseline, c.Kind)} → {MetricValueFormat.Value(c.Candidate, c.Kind)} "
+        + $"({MetricValueFormat.Change(c.AbsoluteChange, c.Kind)}, {c.RelativeChange}), {limitName} {limit}: "
+        + $"{MetricValueFormat.VerdictName(c.Verdict)} — {c.Reason} [{MetricValueFormat.MethodName(c.Method)}]";
+}

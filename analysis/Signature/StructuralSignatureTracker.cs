@@ -1,0 +1,398 @@
+using BinderTrace.Events;
+
+namespace BinderTrace.Analysis.Signature;
+
+/// <summary>
+/// Computes a <see cref="StructuralSignature"/> in one pass over a time-ordered event stream. State is per task
+/// (pid) and a handful of counters, so memory does not grow with the trace. Works the same on parsed captures
+/// and on the reference allocator's in-memory stream.
+/// </summary>
+public sealed class StructuralSignatureTracker
+{
+    private readonly Dictionary<int, TaskTrack> _tasks = [];
+    private readonly SortedSet<string> _eventNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _installShapes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _freeShapes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _shrinkShapes = new(StringComparer.Ordinal);
+    private long _windows, _inWriteHold, _inReadHold, _writeInside, _readInside, _noLock;
+    private long _holdsWithWindows, _holdsWithSeveral, _lruAscending, _lruDescending, _userFirst, _kernelFirst;
+    private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId;
+    private string? _lastName;
+
+    public void Process(in TraceEvent e)
+    {
+        if (!ReferenceEquals(e.Name, _lastName))
+        {
+            _lastName = e.Name;
+            _eventNames.Add(e.Name);
+        }
+
+        if (e.Kind is EventKind.Generic or EventKind.LostEvents or EventKind.TracingMark or EventKind.SchedSwitch or EventKind.SchedWakeup)
+        {
+            return;
+        }
+
+        if (!_tasks.TryGetValue(e.Pid, out var t))
+        {
+            t = new TaskTrack();
+            _tasks[e.Pid] = t;
+        }
+
+        if (t.Free.Count > 0 && e.Kind is not (EventKind.BinderUpdatePageRange or EventKind.BinderFreeLruStart or EventKind.BinderFreeLruEnd))
+        {
+            EndFree(t);
+        }
+
+        switch (e.Kind)
+        {
+            case EventKind.BinderTransaction:
+                t.InAllocation = true;
+                t.Installed = false;
+                t.Allocation.Clear();
+                break;
+            case EventKind.BinderTransactionAllocBuf:
+                if (t.InAllocation && t.Installed)
+                {
+                    Count(_installShapes, string.Join(' ', t.Allocation));
+                }
+
+                t.InAllocation = false;
+                break;
+            case EventKind.BinderTransactionBufferRelease:
+                t.Free.Add("buffer_release");
+                break;
+            case EventKind.BinderUpdatePageRange:
+                OnRange(t, e.PageRange);
+                break;
+            case EventKind.BinderAllocLruStart:
+                AddAllocationToken(t, "alloc_lru");
+                break;
+            case EventKind.BinderAllocPageStart:
+                OnWindowStart(t);
+                break;
+            case EventKind.BinderAllocPageEnd:
+                OnWindowEnd(t);
+                break;
+            case EventKind.BinderFreeLruStart:
+                OnFreeLru(t, e.Page.PageIndex);
+                break;
+            case EventKind.BinderUnmapUserStart:
+                OnUnmap(t, e.Page, user: true);
+                break;
+            case EventKind.BinderUnmapKernelStart:
+                OnUnmap(t, e.Page, user: false);
+                break;
+            case EventKind.MmapLockStartLocking:
+                CountMemcg(e.MmapLock);
+                break;
+            case EventKind.MmapLockAcquireReturned:
+                CountMemcg(e.MmapLock);
+                OnAcquired(t, e.MmapLock);
+                break;
+            case EventKind.MmapLockReleased:
+                CountMemcg(e.MmapLock);
+                OnReleased(t, e.MmapLock.Write);
+                break;
+        }
+    }
+
+    public StructuralSignature Build()
+    {
+        long unfinished = 0;
+        foreach (var t in _tasks.Values)
+        {
+            unfinished += t.InWindow ? 1 : 0;
+            EndShrinkPage(t);
+            EndLruRun(t);
+        }
+
+        return new StructuralSignature
+        {
+            InstallWindows = _windows,
+            InstallWindowsInsideWriteHold = _inWriteHold,
+            InstallWindowsInsideReadHold = _inReadHold,
+            InstallWindowsWithWriteLockInside = _writeInside,
+            InstallWindowsWithReadLockInside = _readInside,
+            InstallWindowsWithoutLock = _noLock,
+            UnfinishedInstallWindows = unfinished,
+            WriteHoldsEnclosingWindows = _holdsWithWindows,
+            WriteHoldsEnclosingSeveralWindows = _holdsWithSeveral,
+            LruAddRunsAscending = _lruAscending,
+            LruAddRunsDescending = _lruDescending,
+            UnmapUserFirst = _userFirst,
+            UnmapKernelFirst = _kernelFirst,
+            UpdatePageRangeEvents = _ranges,
+            UpdatePageRangeZeroSize = _zeroRanges,
+            UpdatePageRangeWrapped = _wrappedRanges,
+            MmapLockEventsWithMemcgPath = _memcgPath,
+            MmapLockEventsWithMemcgId = _memcgId,
+            EventNames = [.. _eventNames],
+            InstallAllocationShapes = new Dictionary<string, long>(_installShapes, StringComparer.Ordinal),
+            FreeShapes = new Dictionary<string, long>(_freeShapes, StringComparer.Ordinal),
+            ShrinkPageShapes = new Dictionary<string, long>(_shrinkShapes, StringComparer.Ordinal),
+        };
+    }
+
+    private static void Count(Dictionary<string, long> shapes, string shape) =>
+        shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
+
+    private static void AddToken(List<string> tokens, string token)
+    {
+        if (!tokens.Contains(token))
+        {
+            tokens.Add(token);
+        }
+    }
+
+    private static void AddAllocationToken(TaskTrack t, string token)
+    {
+        if (t.InAllocation)
+        {
+            AddToken(t.Allocation, token);
+        }
+    }
+
+    private void OnRange(TaskTrack t, PageRangeUpdate r)
+    {
+        _ranges++;
+        _zeroRanges += r.Size == 0 ? 1 : 0;
+        _wrappedRanges += r.Size > long.MaxValue ? 1 : 0;
+        if (r.Allocate)
+        {
+            AddAllocationToken(t, "update_page_range");
+            return;
+        }
+
+        EndLruRun(t);
+        AddToken(t.Free, "update_page_range");
+    }
+
+    private static void OnWindowStart(TaskTrack t)
+    {
+        AddAllocationToken(t, "alloc_page_start");
+        t.Installed = true;
+        t.InWindow = true;
+        t.WindowInWriteHold = t.WriteHeld;
+        t.WindowInReadHold = t.ReadHeld && !t.WriteHeld;
+        t.WindowWrite = false;
+        t.WindowRead = false;
+        if (t.WriteHeld)
+        {
+            t.WindowsInHold++;
+        }
+    }
+
+    private void OnWindowEnd(TaskTrack t)
+    {
+        AddAllocationToken(t, "alloc_page_end");
+        if (!t.InWindow)
+        {
+            return;
+        }
+
+        t.InWindow = false;
+        _windows++;
+        if (t.WindowInWriteHold)
+        {
+            _inWriteHold++;
+        }
+        else if (t.WindowInReadHold)
+        {
+            _inReadHold++;
+        }
+        else if (t.WindowWrite)
+        {
+            _writeInside++;
+        }
+        else if (t.WindowRead)
+        {
+            _readInside++;
+        }
+        else
+        {
+            _noLock++;
+        }
+    }
+
+    private static void OnFreeLru(TaskTrack t, long page)
+    {
+        AddToken(t.Free, "free_lru");
+        if (t.LruRunLength > 0)
+        {
+            var direction = page > t.LruLastPage ? 1 : -1;
+            t.LruDirection = t.LruRunLength == 1 || t.LruDirection == direction ? direction : 2;
+        }
+
+        t.LruLastPage = page;
+        t.LruRunLength++;
+    }
+
+    private void EndLruRun(TaskTrack t)
+    {
+        if (t.LruRunLength >= 2)
+        {
+            _lruAscending += t.LruDirection == 1 ? 1 : 0;
+            _lruDescending += t.LruDirection == -1 ? 1 : 0;
+        }
+
+        t.LruRunLength = 0;
+        t.LruDirection = 0;
+    }
+
+    private void EndFree(TaskTrack t)
+    {
+        EndLruRun(t);
+        if (t.Free.Count > 1)
+        {
+            Count(_freeShapes, string.Join(' ', t.Free));
+        }
+
+        t.Free.Clear();
+    }
+
+    private void OnAcquired(TaskTrack t, MmapLockEvent m)
+    {
+        if (!m.Success)
+        {
+            return;
+        }
+
+        if (m.Write)
+        {
+            t.WriteHeld = true;
+            t.WindowsInHold = 0;
+            t.WindowWrite |= t.InWindow;
+            AddAllocationToken(t, "mmap_write");
+            return;
+        }
+
+        if (t.WriteHeld)
+        {
+            // mmap_write_downgrade: the only event is acquire_returned write=false; the write hold ends here.
+            EndWriteHold(t);
+        }
+
+        t.ReadHeld = true;
+        t.WindowRead |= t.InWindow;
+        AddAllocationToken(t, "mmap_read");
+    }
+
+    private void OnReleased(TaskTrack t, bool write)
+    {
+        if (write)
+        {
+            if (t.WriteHeld)
+            {
+                EndWriteHold(t);
+            }
+
+            AddAllocationToken(t, "mmap_write_released");
+            return;
+        }
+
+        t.ReadHeld = false;
+        AddAllocationToken(t, "mmap_read_released");
+        if (t.ShrinkPage >= 0)
+        {
+            AddToken(t.Shrink, "mmap_read_released");
+        }
+    }
+
+    private void EndWriteHold(TaskTrack t)
+    {
+        t.WriteHeld = false;
+        _holdsWithWindows += t.WindowsInHold >= 1 ? 1 : 0;
+        _holdsWithSeveral += t.WindowsInHold >= 2 ? 1 : 0;
+        t.WindowsInHold = 0;
+    }
+
+    private void OnUnmap(TaskTrack t, PageEvent page, bool user)
+    {
+        var key = ((long)page.Proc << 32) ^ page.PageIndex;
+        if (t.ShrinkPage != key)
+        {
+            EndShrinkPage(t);
+            t.ShrinkPage = key;
+            t.ShrinkUserSeen = false;
+            t.ShrinkKernelSeen = false;
+            if (t.ReadHeld)
+            {
+                t.Shrink.Add("mmap_read");
+            }
+        }
+
+        if (!t.ShrinkUserSeen && !t.ShrinkKernelSeen)
+        {
+            _userFirst += user ? 1 : 0;
+            _kernelFirst += user ? 0 : 1;
+        }
+
+        t.ShrinkUserSeen |= user;
+        t.ShrinkKernelSeen |= !user;
+        AddToken(t.Shrink, user ? "unmap_user" : "unmap_kernel");
+    }
+
+    private void EndShrinkPage(TaskTrack t)
+    {
+        if (t.ShrinkPage >= 0 && t.Shrink.Count > 0)
+        {
+            Count(_shrinkShapes, string.Join(' ', t.Shrink));
+        }
+
+        t.ShrinkPage = -1;
+        t.Shrink.Clear();
+    }
+
+    private void CountMemcg(MmapLockEvent m)
+    {
+        if (m.MemcgPath is not null)
+        {
+            _memcgPath++;
+        }
+        else
+        {
+            _memcgId++;
+        }
+    }
+
+    private sealed class TaskTrack
+    {
+        public List<string> Allocation { get; } = new(8);
+
+        public List<string> Free { get; } = new(4);
+
+        public List<string> Shrink { get; } = new(4);
+
+        public bool InAllocation { get; set; }
+
+        public bool Installed { get; set; }
+
+        public bool InWindow { get; set; }
+
+        public bool WindowInWriteHold { get; set; }
+
+        public bool WindowInReadHold { get; set; }
+
+        public bool WindowWrite { get; set; }
+
+        public bool WindowRead { get; set; }
+
+        public bool WriteHeld { get; set; }
+
+        public bool ReadHeld { get; set; }
+
+        public int WindowsInHold { get; set; }
+
+        public long LruLastPage { get; set; }
+
+        public int LruRunLength { get; set; }
+
+        public int LruDirection { get; set; }
+
+        public long ShrinkPage { get; set; } = -1;
+
+        public bool ShrinkUserSeen { get; set; }
+
+        public bool ShrinkKernelSeen { get; set; }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+using BinderTrace.Events;
+
+namespace BinderTrace.Analysis.Stats;
+
+/// <summary>
+/// What a trace contains, counted in one pass: events per name, time span, CPUs, threads and processes,
+/// plus the reader's data-quality counters. Memory grows with the number of distinct names, CPUs and
+/// tasks, never with the number of events.
+/// </summary>
+public sealed class TraceStatistics
+{
+    private readonly long[] _countByKind = new long[Enum.GetValues<EventKind>().Length];
+    private readonly Dictionary<string, long> _genericCounts = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _cpus = [];
+    private readonly HashSet<int> _threads = [];
+    private readonly HashSet<int> _processes = [];
+    private readonly HashSet<int> _binderProcs = [];
+
+    private TraceStatistics(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+        Info = info;
+        Diagnostics = diagnostics;
+    }
+
+    public TraceSourceInfo Info { get; }
+
+    public TraceDiagnostics Diagnostics { get; }
+
+    public long Events { get; private set; }
+
+    /// <summary>Timestamp of the first event, or null for a trace without events.</summary>
+    public long? FirstTimestamp { get; private set; }
+
+    public long? LastTimestamp { get; private set; }
+
+    public IReadOnlyCollection<int> Cpus => _cpus;
+
+    /// <summary>Distinct task ids that fired an event (pid 0, the idle task, included).</summary>
+    public int Threads => _threads.Count;
+
+    /// <summary>Distinct thread-group ids, or null when the trace has no TGID column.</summary>
+    public int? Processes => _processes.Count == 0 ? null : _processes.Count;
+
+    /// <summary>Distinct binder processes named by binder events (<c>proc=</c>, <c>dest_proc=</c>).</summary>
+    public int BinderProcesses => _binderProcs.Count;
+
+    /// <summary>Counts per event name as printed in the trace, in ordinal name order.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> EventCounts
+    {
+        get
+        {
+            var counts = new List<KeyValuePair<string, long>>(_genericCounts);
+            for (var kind = 0; kind < _countByKind.Length; kind++)
+            {
+                if (_countByKind[kind] > 0)
+                {
+                    counts.Add(new(EventNames.Of((EventKind)kind), _countByKind[kind]));
+                }
+            }
+
+            counts.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return counts;
+        }
+    }
+
+    /// <summary>Reads <paramref name="source"/> to its end.</summary>
+    public static TraceStatistics Collect(ITraceEventSource source)
+    {
+        var stats = new TraceStatistics(source.Info, source.Diagnostics);
+        while (source.TryRead(out var traceEvent))
+        {
+            stats.Add(in traceEvent);
+        }
+
+        return stats;
+    }
+
+    private void Add(in TraceEvent traceEvent)
+    {
+        _cpus.Add(traceEvent.Cpu);
+        if (traceEvent.Kind == EventKind.LostEvents)
+        {
+            return;
+        }
+
+        Events++;
+        FirstTimestamp ??= traceEvent.Timestamp;
+        LastTimestamp = traceEvent.Timestamp;
+        _threads.Add(traceEvent.Pid);
+        if (traceEvent.Tgid >= 0)
+        {
+            _processes.Add(traceEvent.Tgid);
+        }
+
+        switch (traceEvent.Kind)
+        {
+            case EventKind.Generic:
+            case EventKind.TracingMark:
+                // Marker events keep the name they were printed with ("tracing_mark_write", "print" or "0").
+                CountGeneric(traceEvent.Name);
+                return;
+            case EventKind.BinderUpdatePageRange:
+                _binderProcs.Add(traceEvent.PageRange.Proc);
+                break;
+            case >= EventKind.BinderAllocLruStart and <= EventKind.BinderUnmapKernelEnd:
+                _binderProcs.Add(traceEvent.Page.Proc);
+                break;
+            case EventKind.BinderTransaction:
+                _binderProcs.Add(traceEvent.Transaction.ToProc);
+                break;
+        }
+
+        _countByKind[(int)traceEvent.Kind]++;
+    }
+
+    private void CountGeneric(string name)
+    {
+        ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_genericCounts, name, out _);
+        count++;
+    }
+}

@@ -1,0 +1,246 @@
+using BinderTrace.Analysis.Quantiles;
+using BinderTrace.Analysis.Records;
+using BinderTrace.Analysis.Reporting;
+using BinderTrace.Events;
+
+namespace BinderTrace.Analysis.Transactions;
+
+/// <summary>
+/// Follows binder transactions: <c>binder_transaction</c> (sender task) → <c>binder_transaction_alloc_buf</c> (same
+/// task, after the target buffer and its pages were set up) → <c>binder_transaction_received</c> (receiving task) →
+/// <c>binder_txn_latency_free</c> (freed). Pages installed by the sender between the first two events are charged to
+/// the transaction. A reply (reply=1) sent by the task that received a two-way request back to that request's
+/// sender closes the round trip. Memory: transactions in flight, the last <see cref="MaxInFlight"/> transactions sent (older
+/// ones still unfreed are reported as incomplete).
+/// </summary>
+public sealed class TransactionTracker
+{
+    public const int MaxInFlight = 1 << 16;
+    private const uint OneWayFlag = 0x01;
+    private const int MaxNesting = 64;
+
+    private readonly Dictionary<int, Pending> _inFlight = [];
+    private readonly Queue<int> _order = new();
+    private readonly Dictionary<int, Allocation> _allocatingByTask = [];
+    private readonly Dictionary<int, Stack<(int FromPid, int ToProc, long SentNs)>> _servingByTask = [];
+    private readonly AnalysisCounters _counters;
+    private readonly IAnalysisSink? _sink;
+    private readonly int? _procFilter;
+
+    public TransactionTracker(AnalysisCounters counters, IAnalysisSink? sink, int? procFilter)
+    {
+        _counters = counters;
+        _sink = sink;
+        _procFilter = procFilter;
+    }
+
+    public TransactionStatistics Statistics { get; } = new();
+
+    /// <summary>The target process of the transaction <paramref name="pid"/> is allocating a buffer for, or -1.</summary>
+    public int AllocatingFor(int pid) => _allocatingByTask.TryGetValue(pid, out var a) ? a.ToProc : -1;
+
+    public void OnEvent(in TraceEvent e)
+    {
+        switch (e.Kind)
+        {
+            case EventKind.BinderTransaction:
+                OnTransaction(e);
+                break;
+            case EventKind.BinderTransactionAllocBuf:
+                OnAllocBuf(e);
+                break;
+            case EventKind.BinderTransactionReceived:
+                OnReceived(e);
+                break;
+            case EventKind.BinderTxnLatencyFree:
+                OnFreed(e);
+                break;
+        }
+    }
+
+    /// <summary>The task completed a page install: charge it to the transaction it is allocating for.</summary>
+    public void OnPageInstalled(int pid)
+    {
+        if (_allocatingByTask.TryGetValue(pid, out var allocation) && _inFlight.TryGetValue(allocation.DebugId, out var pending))
+        {
+            pending.PagesInstalled++;
+        }
+    }
+
+    public void Finish()
+    {
+        _counters.Increment("transactions_in_flight_at_trace_end", _inFlight.Count);
+        foreach (var id in _order)
+        {
+            if (_inFlight.Remove(id, out var pending))
+            {
+                Emit(pending);
+            }
+        }
+
+        _order.Clear();
+    }
+
+    private void OnTransaction(in TraceEvent e)
+    {
+        var t = e.Transaction;
+        if (_inFlight.Remove(t.DebugId, out var reused))
+        {
+            _counters.Increment("transaction_id_reused");
+            Emit(reused);
+        }
+
+        var pending = new Pending(t.DebugId, e.Pid, e.Tgid, t.ToProc, t.ToThread, t.Reply != 0, (t.Flags & OneWayFlag) != 0, t.Code, e.Timestamp);
+        _inFlight[t.DebugId] = pending;
+        _order.Enqueue(t.DebugId);
+        while (_order.TryPeek(out var front) && !_inFlight.ContainsKey(front))
+        {
+            _order.Dequeue();
+        }
+
+        _allocatingByTask[e.Pid] = new Allocation(t.DebugId, t.ToProc);
+        if (pending.Reply && _servingByTask.TryGetValue(e.Pid, out var serving))
+        {
+            while (serving.Count > 0)
+            {
+                var request = serving.Pop();
+                if (request.FromPid == t.ToThread)
+                {
+                    pending.RequestSentNs = request.SentNs;
+                    pending.RequestToProc = request.ToProc;
+                    break;
+                }
+            }
+        }
+
+        while (_order.Count > MaxInFlight && _order.TryDequeue(out var oldest))
+        {
+            if (_inFlight.Remove(oldest, out var evicted))
+            {
+                _counters.Increment("transactions_evicted_unfinished");
+                Emit(evicted);
+            }
+        }
+    }
+
+    private void OnAllocBuf(in TraceEvent e)
+    {
+        var buffer = e.Buffer;
+        if (_allocatingByTask.Remove(e.Pid, out var allocation) && allocation.DebugId == buffer.DebugId
+            && _inFlight.TryGetValue(buffer.DebugId, out var pending))
+        {
+            pending.DataSize = buffer.DataSize;
+            pending.OffsetsSize = buffer.OffsetsSize;
+            return;
+        }
+
+        _counters.Increment("alloc_buf_without_transaction");
+    }
+
+    private void OnReceived(in TraceEvent e)
+    {
+        if (!_inFlight.TryGetValue(e.TransactionId, out var pending))
+        {
+            _counters.Increment("received_without_transaction");
+            return;
+        }
+
+        pending.ReceivedNs = e.Timestamp;
+        if (!pending.Reply && !pending.OneWay)
+        {
+            if (!_servingByTask.TryGetValue(e.Pid, out var serving))
+            {
+                serving = new Stack<(int, int, long)>();
+                _servingByTask[e.Pid] = serving;
+            }
+
+            if (serving.Count < MaxNesting)
+            {
+                serving.Push((pending.FromPid, pending.ToProc, pending.SentNs));
+            }
+        }
+
+        if (pending.Reply && pending.RequestSentNs >= 0 && (_procFilter is null || _procFilter == pending.RequestToProc || _procFilter == pending.ToProc))
+        {
+            Statistics.RoundTripNs.Add(e.Timestamp - pending.RequestSentNs);
+        }
+    }
+
+    private void OnFreed(in TraceEvent e)
+    {
+        if (_inFlight.Remove(e.TxnLatencyFree.DebugId, out var pending))
+        {
+            pending.FreedNs = e.Timestamp;
+            Emit(pending);
+        }
+        else
+        {
+            _counters.Increment("freed_without_transaction");
+        }
+    }
+
+    private void Emit(Pending p)
+    {
+        if (_procFilter is { } proc && p.ToProc != proc && p.RequestToProc != proc && p.FromTgid != proc && p.FromPid != proc)
+        {
+            return;
+        }
+
+        var stats = Statistics;
+        stats.Count++;
+        stats.Replies += p.Reply ? 1 : 0;
+        stats.OneWay += p.OneWay ? 1 : 0;
+        stats.PagesInstalled += p.PagesInstalled;
+        stats.WithPageInstalls += p.PagesInstalled > 0 ? 1 : 0;
+        if (p.DataSize >= 0)
+        {
+            stats.BufferBytes.Add(p.DataSize + p.OffsetsSize);
+        }
+
+        if (p.ReceivedNs >= 0)
+        {
+            stats.DeliveryNs.Add(p.ReceivedNs - p.SentNs);
+        }
+
+        _sink?.OnTransaction(new TransactionRecord(
+            p.DebugId, p.FromPid, p.ToProc, p.ToThread, p.Reply, p.OneWay, p.Code, p.DataSize, p.OffsetsSize,
+            p.PagesInstalled, p.SentNs, p.ReceivedNs, p.FreedNs));
+    }
+
+    private readonly record struct Allocation(int DebugId, int ToProc);
+
+    private sealed class Pending(int debugId, int fromPid, int fromTgid, int toProc, int toThread, bool reply, bool oneWay, uint code, long sentNs)
+    {
+        public int DebugId { get; } = debugId;
+
+        public int FromPid { get; } = fromPid;
+
+        public int FromTgid { get; } = fromTgid;
+
+        public int ToProc { get; } = toProc;
+
+        public int ToThread { get; } = toThread;
+
+        public bool Reply { get; } = reply;
+
+        public bool OneWay { get; } = oneWay;
+
+        public uint Code { get; } = code;
+
+        public long SentNs { get; } = sentNs;
+
+        public long RequestSentNs { get; set; } = -1;
+
+        public int RequestToProc { get; set; } = -1;
+
+        public long ReceivedNs { get; set; } = -1;
+
+        public long FreedNs { get; set; } = -1;
+
+        public long DataSize { get; set; } = -1;
+
+        public long OffsetsSize { get; set; } = -1;
+
+        public int PagesInstalled { get; set; }
+    }
+}

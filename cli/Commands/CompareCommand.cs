@@ -1,0 +1,97 @@
+using System.CommandLine;
+using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Events;
+
+namespace BinderTrace.Cli.Commands;
+
+/// <summary>
+/// <c>bindertrace compare --baseline A [A2 …] --candidate B [B2 …] [--json|--markdown]</c>: every report metric
+/// with baseline, candidate, change, interval, verdict and method. Inputs are traces or saved <c>report --json</c>
+/// files. Exit 0 no regression, 1 regression, 125 inconclusive (collect more runs), 2 bad input.
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var baseline = TracesOption("--baseline", "Baseline traces or report JSON files, one per run");
+        var candidate = TracesOption("--candidate", "Candidate traces or report JSON files, one per run");
+        var json = new Option<bool>("--json") { Description = "Machine-readable result" };
+        var markdown = new Option<bool>("--markdown") { Description = "Markdown for a pull-request comment" };
+        var threshold = new Option<string>("--threshold")
+        {
+            Description = "Smallest change that matters: \"5%\" (relative) or a number (absolute); default 5%",
+        };
+        var strict = CommonOptions.Strict();
+        var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
+        {
+            baseline, candidate, json, markdown, threshold, strict,
+        };
+        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        {
+            var options = new ComparisonOptions();
+            if (parseResult.GetValue(threshold) is { } text)
+            {
+                options = Threshold.TryParse(text, out var parsed)
+                    ? options with { PracticalThreshold = parsed }
+                    : throw new UserErrorException($"--threshold: expected \"5%\" or a non-negative number, got \"{text}\"");
+            }
+
+            if (parseResult.GetValue(json) && parseResult.GetValue(markdown))
+            {
+                throw new UserErrorException("--json and --markdown exclude each other");
+            }
+
+            var format = parseResult.GetValue(json) ? ComparisonFormat.Json
+                : parseResult.GetValue(markdown) ? ComparisonFormat.Markdown
+                : ComparisonFormat.Text;
+            var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
+            var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
+            var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
+            return RunReportingInputErrors(() => (ExitCode)(int)ComparisonRunner.Compare(
+                baselinePaths, candidatePaths, format, Loader(parse), output, options));
+        }));
+        return command;
+    }
+
+    internal static Option<string[]> TracesOption(string name, string description) => new(name)
+    {
+        Description = description,
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    internal static string[] Required(string[]? paths, string option) =>
+        paths is { Length: > 0 } ? paths : throw new UserErrorException($"{option}: at least one trace or report file is required");
+
+    /// <summary>
+    /// Reads each path as a saved report (<c>*.json</c>) or analyses it as a trace; traces get a progress bar
+    /// when they are large.
+    /// </summary>
+    internal static TraceMeasurementLoader Loader(ParseOptions options) => path =>
+    {
+        if (ReportFileLoader.IsReportPath(path))
+        {
+            return ReportFileLoader.Load(path);
+        }
+
+        return ProgressDisplay.Run([path], progress =>
+        {
+            using var source = TraceInput.Open(path, options, progress);
+            return TraceMeasurementFactory.FromSource(source);
+        });
+    };
+
+    /// <summary>The comparison layer's input errors are the user's: one line, exit 2.</summary>
+    internal static ExitCode RunReportingInputErrors(Func<ExitCode> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception exception) when (exception is ComparisonInputException or GateConfigException)
+        {
+            throw new UserErrorException(exception.Message, exception);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using BinderTrace.Analysis.Reporting;
+using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Events;
+using BinderTrace.Export;
+using BinderTrace.Export.Parquet;
+
+namespace BinderTrace.Cli.Commands;
+
+/// <summary>
+/// <c>bindertrace export TRACE... -o DIR [--tables …] [--partition-by kernel,source] [--compression none|gzip|brotli]</c>:
+/// Parquet tables for notebooks and fleets. The work is done by <see cref="TraceExporter"/>; this only maps options.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var traces = new Argument<string[]>("trace")
+        {
+            Description = "Trace files (ftrace text, trace-cmd report, atrace, systrace HTML; gzip allowed) or - for stdin",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
+        var tables = new Option<string[]>("--tables")
+        {
+            Description = $"Tables to write, comma-separated: {string.Join(", ", ExportSelection.TableChoices)} (default all)",
+        };
+        var partitionBy = new Option<string[]>("--partition-by")
+        {
+            Description = "Hive-style folders DIR/<table>/kernel=…/source=…/part-N.parquet instead of DIR/<table>.parquet: kernel, source",
+        };
+        var compression = new Option<string>("--compression")
+        {
+            Description = "Page compression",
+            DefaultValueFactory = _ => "gzip",
+        };
+        compression.AcceptOnlyFromAmong("none", "gzip", "brotli");
+        var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
+        var strict = CommonOptions.Strict();
+        var command = new Command("export", "Write events and analysis tables as Parquet for DuckDB, pandas, polars, Spark, Trino")
+        {
+            traces, output, tables, partitionBy, compression, kernel, strict,
+        };
+        command.SetAction((parseResult, cancellation) => Task.FromResult(CommandRunner.Run(parseResult, text =>
+        {
+            var paths = parseResult.GetRequiredValue(traces);
+            var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
+            var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
+            var files = ProgressDisplay.Run(paths, progress =>
+            {
+                var exporter = new TraceExporter(
+                    options,
+                    path => TraceInput.Open(path, parse, progress),
+                    static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink));
+                return exporter.Export(paths, cancellation);
+            });
+            foreach (var file in files)
+            {
+                text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.Table}\t{file.Rows} rows\t{file.Bytes} bytes\t{file.Path}"));
+            }
+
+            return ExitCode.Ok;
+        })));
+        return command;
+    }
+
+    private static ExportOptions Options(
+        ParseResult parseResult, Option<string> output, Option<string[]> tables, Option<string[]> partitionBy, Option<string> compression, Option<string> kernel)
+    {
+        try
+        {
+            return new ExportOptions
+            {
+                OutputDirectory = parseResult.GetRequiredValue(output),
+                Tables = ExportSelection.ParseTables(parseResult.GetValue(tables) ?? []),
+                PartitionBy = ExportSelection.ParsePartitionKeys(parseResult.GetValue(partitionBy) ?? []),
+                Writer = new ParquetWriterOptions
+                {
+                    Compression = ExportSelection.ParseCompression(parseResult.GetValue(compression) ?? "gzip"),
+                    CreatedBy = $"bindertrace version {TraceExporter.ToolVersion}",
+                },
+                Kernel = parseResult.GetValue(kernel),
+            };
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UserErrorException(exception.Message);
+        }
+    }
+}

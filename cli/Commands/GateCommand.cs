@@ -1,0 +1,57 @@
+using System.CommandLine;
+using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Events;
+
+namespace BinderTrace.Cli.Commands;
+
+/// <summary>
+/// <c>bindertrace gate --config gates.json --baseline … --candidate … [--junit FILE] [--markdown]</c>: checks
+/// each gate of the file. Exit codes follow <c>git bisect run</c>: 0 pass, 1 regression (or data-quality
+/// failure), 125 inconclusive, 2 usage or input error.
+/// </summary>
+internal static class GateCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "Gate file: {\"gates\": [{\"metric\": \"…p99\", \"max_increase\": \"10%\"}]}" };
+        var baseline = CompareCommand.TracesOption("--baseline", "Baseline traces or report JSON files, one per run");
+        var candidate = CompareCommand.TracesOption("--candidate", "Candidate traces or report JSON files, one per run");
+        var junit = new Option<string>("--junit") { Description = "Also write a JUnit XML report (one test case per gate) to this file" };
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown summary instead of text" };
+        var strict = CommonOptions.Strict();
+        var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 125 inconclusive)")
+        {
+            config, baseline, candidate, junit, markdown, strict,
+        };
+        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        {
+            var configPath = parseResult.GetValue(config) is { Length: > 0 } path
+                ? path
+                : throw new UserErrorException("--config: a gate file is required");
+            var baselinePaths = CompareCommand.Required(parseResult.GetValue(baseline), "--baseline");
+            var candidatePaths = CompareCommand.Required(parseResult.GetValue(candidate), "--candidate");
+            var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
+            var loader = CompareCommand.Loader(parse);
+            return CompareCommand.RunReportingInputErrors(() =>
+            {
+                using var junitWriter = parseResult.GetValue(junit) is { Length: > 0 } junitPath ? OpenJUnit(junitPath) : null;
+                return (ExitCode)(int)ComparisonRunner.Gate(
+                    configPath, baselinePaths, candidatePaths, parseResult.GetValue(markdown), junitWriter, loader, output);
+            });
+        }));
+        return command;
+    }
+
+    private static StreamWriter OpenJUnit(string path)
+    {
+        try
+        {
+            return new StreamWriter(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"{path}: cannot write the JUnit report: {exception.Message}", exception);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace BinderTrace.Export.Parquet;
+
+/// <summary>
+/// Compresses page bodies with the codecs the .NET BCL provides in Parquet's framing (FORMATS.md §4.6):
+/// GZIP is an RFC 1952 single-member stream, BROTLI a raw RFC 7932 stream.
+/// </summary>
+internal sealed class PageCompressor
+{
+    // Fastest keeps export within a small multiple of parsing; gzip's higher levels gain little on trace columns.
+    private const CompressionLevel GzipLevel = CompressionLevel.Fastest;
+    private const int BrotliQuality = 4;
+    private const int BrotliWindow = 22;
+
+    private readonly ArrayBufferWriter<byte> _output = new(1 << 16);
+
+    public PageCompressor(ParquetCompression codec)
+    {
+        Codec = codec;
+    }
+
+    public ParquetCompression Codec { get; }
+
+    /// <summary>The compressed body; valid until the next call. Returns <paramref name="body"/> itself when uncompressed.</summary>
+    public ReadOnlySpan<byte> Compress(ReadOnlySpan<byte> body)
+    {
+        var codec = Codec;
+        switch (codec)
+        {
+            case ParquetCompression.None:
+                return body;
+            case ParquetCompression.Gzip:
+                _output.ResetWrittenCount();
+                using (var gzip = new GZipStream(new BufferWriterStream(_output), GzipLevel))
+                {
+                    gzip.Write(body);
+                }
+
+                return _output.WrittenSpan;
+            case ParquetCompression.Brotli:
+                _output.ResetWrittenCount();
+                var span = _output.GetSpan(BrotliEncoder.GetMaxCompressedLength(body.Length));
+                if (!BrotliEncoder.TryCompress(body, span, out var written, BrotliQuality, BrotliWindow))
+                {
+                    throw new InvalidOperationException("Brotli compression did not fit its own worst-case bound.");
+                }
+
+                _output.Advance(written);
+                return _output.WrittenSpan;
+            default:
+                throw new InvalidOperationException($"Unsupported codec {codec}.");
+        }
+    }
+
+    /// <summary>A write-only stream over a buffer writer, so GZipStream output lands in reusable memory.</summary>
+    private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
+
+        public override void Write(byte[] buffer, int offset, int count) => target.Write(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,18 @@
+namespace BinderTrace.Export.Parquet;
+
+/// <summary>
+/// One leaf of a flat Parquet schema. <see cref="Dictionary"/> asks for dictionary encoding (strings only),
+/// which pays off for low-cardinality text such as event names and comms.
+/// </summary>
+internal sealed record ParquetColumn(string Name, ColumnType Type, bool Optional, bool Dictionary = false)
+{
+    internal PhysicalType Physical => Type switch
+    {
+        ColumnType.Int32 or ColumnType.UInt32 => PhysicalType.Int32,
+        ColumnType.Int64 or ColumnType.UInt64 or ColumnType.TimestampNanos => PhysicalType.Int64,
+        ColumnType.Double => PhysicalType.Double,
+        ColumnType.Boolean => PhysicalType.Boolean,
+        ColumnType.String => PhysicalType.ByteArray,
+        _ => throw new ArgumentOutOfRangeException(nameof(Type), Type, "unknown column type"),
+    };
+}

@@ -1,0 +1,143 @@
+using BinderTrace.Export.Parquet;
+
+namespace BinderTrace.Export.Tables;
+
+/// <summary>Reads one column's value from a row.</summary>
+internal delegate T ColumnValue<TRow, out T>(in TRow row);
+
+/// <summary>Reads one nullable column's value from a row; false means null.</summary>
+internal delegate bool OptionalColumnValue<TRow, T>(in TRow row, out T value);
+
+/// <summary>Sorts a row into one of a table's row classes (for the events table: its event kind).</summary>
+internal delegate int RowClass<TRow>(in TRow row);
+
+/// <summary>
+/// A table declared once: its name and, per column, the Parquet name and type and how to read the value from
+/// a row. <see cref="TableWriter{TRow}"/> streams rows of this shape into a file.
+/// <para>
+/// A wide sparse table (one row per event, most fields null for most kinds) can sort rows into classes and
+/// declare, per optional column, the classes it is present in (<c>presentIn</c>). The writer then never calls
+/// the getters of columns a row's class does not have and writes their nulls directly, which keeps the cost
+/// per row proportional to the fields the row really has.
+/// </para>
+/// </summary>
+internal sealed class TableDefinition<TRow>
+{
+    private readonly List<ParquetColumn> _columns = [];
+    private readonly List<Func<ParquetColumn, ColumnBinding<TRow>>> _bindings = [];
+    private readonly List<bool[]?> _presence = [];
+
+    public TableDefinition(string name)
+        : this(name, null, 1)
+    {
+    }
+
+    public TableDefinition(string name, RowClass<TRow>? rowClass, int classCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        Name = name;
+        RowClassOf = rowClass;
+        ClassCount = classCount;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<ParquetColumn> Columns => _columns;
+
+    /// <summary>Null when the table has a single row class.</summary>
+    public RowClass<TRow>? RowClassOf { get; }
+
+    public int ClassCount { get; }
+
+    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value) => Fixed(name, ColumnType.Int32, value, null);
+
+    /// <summary>An optional column that holds <paramref name="value"/> for rows of the classes in <paramref name="presentIn"/> and null elsewhere.</summary>
+    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value, int[] presentIn) => Fixed(name, ColumnType.Int32, value, presentIn);
+
+    public TableDefinition<TRow> Int32(string name, OptionalColumnValue<TRow, int> value, int[]? presentIn = null) => Fixed(name, ColumnType.Int32, value, presentIn);
+
+    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value) => Fixed(name, ColumnType.Int64, value, null);
+
+    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value, int[] presentIn) => Fixed(name, ColumnType.Int64, value, presentIn);
+
+    public TableDefinition<TRow> Int64(string name, OptionalColumnValue<TRow, long> value, int[]? presentIn = null) => Fixed(name, ColumnType.Int64, value, presentIn);
+
+    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value) => Fixed(name, ColumnType.UInt32, value, null);
+
+    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value, int[] presentIn) => Fixed(name, ColumnType.UInt32, value, presentIn);
+
+    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value) => Fixed(name, ColumnType.UInt64, value, null);
+
+    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value, int[] presentIn) => Fixed(name, ColumnType.UInt64, value, presentIn);
+
+    public TableDefinition<TRow> UInt64(string name, OptionalColumnValue<TRow, ulong> value, int[]? presentIn = null) => Fixed(name, ColumnType.UInt64, value, presentIn);
+
+    public TableDefinition<TRow> Double(string name, ColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
+
+    public TableDefinition<TRow> Double(string name, OptionalColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
+
+    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false).</summary>
+    public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value) => Fixed(name, ColumnType.TimestampNanos, value, null);
+
+    public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value) => Fixed(name, ColumnType.TimestampNanos, value, null);
+
+    public TableDefinition<TRow> Boolean(string name, ColumnValue<TRow, bool> value) =>
+        Add(new ParquetColumn(name, ColumnType.Boolean, Optional: false), c => new RequiredBinding<TRow, bool>(new BooleanColumnBuffer(c), value), null);
+
+    public TableDefinition<TRow> Boolean(string name, ColumnValue<TRow, bool> value, int[] presentIn) =>
+        Add(new ParquetColumn(name, ColumnType.Boolean, Optional: true), c => new RequiredBinding<TRow, bool>(new BooleanColumnBuffer(c), value), presentIn);
+
+    public TableDefinition<TRow> Boolean(string name, OptionalColumnValue<TRow, bool> value) =>
+        Add(new ParquetColumn(name, ColumnType.Boolean, Optional: true), c => new OptionalBinding<TRow, bool>(new BooleanColumnBuffer(c), value), null);
+
+    /// <summary>A string column; when <paramref name="optional"/> (or given <paramref name="presentIn"/>), a null from
+    /// <paramref name="value"/> is a null cell. <paramref name="dictionary"/> suits low-cardinality text (names, comms, modes).</summary>
+    public TableDefinition<TRow> String(string name, ColumnValue<TRow, string?> value, bool optional = false, bool dictionary = false, int[]? presentIn = null) =>
+        Add(new ParquetColumn(name, ColumnType.String, optional || presentIn is not null, dictionary), c => new StringBinding<TRow>(new StringColumnBuffer(c), value), presentIn);
+
+    /// <summary>Whether column <paramref name="column"/> can hold a value in rows of class <paramref name="rowClass"/>.</summary>
+    public bool IsPresent(int column, int rowClass) => _presence[column] is not { } classes || classes[rowClass];
+
+    /// <summary>Fresh buffers bound to the getters, one per column in schema order.</summary>
+    internal ColumnBinding<TRow>[] Bind()
+    {
+        var bindings = new ColumnBinding<TRow>[_columns.Count];
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            bindings[i] = _bindings[i](_columns[i]);
+        }
+
+        return bindings;
+    }
+
+    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, ColumnValue<TRow, T> value, int[]? presentIn)
+        where T : unmanaged =>
+        Add(new ParquetColumn(name, type, Optional: presentIn is not null), c => new RequiredBinding<TRow, T>(new FixedWidthColumnBuffer<T>(c), value), presentIn);
+
+    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, OptionalColumnValue<TRow, T> value, int[]? presentIn)
+        where T : unmanaged =>
+        Add(new ParquetColumn(name, type, Optional: true), c => new OptionalBinding<TRow, T>(new FixedWidthColumnBuffer<T>(c), value), presentIn);
+
+    private TableDefinition<TRow> Add(ParquetColumn column, Func<ParquetColumn, ColumnBinding<TRow>> bind, int[]? presentIn)
+    {
+        if (_columns.Exists(c => c.Name == column.Name))
+        {
+            throw new ArgumentException($"Table '{Name}' already has a column '{column.Name}'.", nameof(column));
+        }
+
+        bool[]? presence = null;
+        if (presentIn is not null)
+        {
+            presence = new bool[ClassCount];
+            foreach (var rowClass in presentIn)
+            {
+                presence[rowClass] = true;
+            }
+        }
+
+        _columns.Add(column);
+        _bindings.Add(bind);
+        _presence.Add(presence);
+        return this;
+    }
+}

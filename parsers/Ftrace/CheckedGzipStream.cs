@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace BinderTrace.Parsers;
+
+/// <summary>
+/// Gzip decompression that can tell a complete input from a cut one. .NET's <see cref="GZipStream"/> ends
+/// quietly when its input stops early, so this stream remembers the last 8 bytes of the compressed input and,
+/// at the end, compares the trailer's ISIZE (RFC 1952: uncompressed length mod 2^32) with what was decoded.
+/// A cut file ends in arbitrary deflate bytes instead of a trailer.
+/// </summary>
+/// <remarks>
+/// A file of several gzip members (concatenated .gz files) carries only the last member's size in its final
+/// trailer, which is smaller than the total; that is accepted, so a cut goes unnoticed here only when its last
+/// four bytes happen to read as a number below the decoded length (the line reader still reports a cut inside
+/// a line).
+/// </remarks>
+internal sealed class CheckedGzipStream : Stream
+{
+    // RFC 1952: 10-byte header, at least 2 bytes of deflate data, 8-byte trailer.
+    private const int MinimumMemberBytes = 20;
+
+    private readonly TailRecorder _compressed;
+    private readonly GZipStream _gzip;
+    private long _decoded;
+
+    public CheckedGzipStream(Stream compressed)
+    {
+        _compressed = new TailRecorder(compressed);
+        _gzip = new GZipStream(_compressed, CompressionMode.Decompress);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Call once reading returned 0: true when the compressed input was cut.</summary>
+    public bool WasCut()
+    {
+        // GZipStream may stop reading right after the last trailer; read what is left so the tail is final.
+        _compressed.Drain();
+        if (_compressed.Length < MinimumMemberBytes)
+        {
+            return true;
+        }
+
+        var sizeInTrailer = _compressed.LastUInt32;
+        var decodedModulo = (uint)_decoded;
+        return sizeInTrailer > decodedModulo;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = _gzip.Read(buffer);
+        _decoded += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gzip.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Passes reads through and keeps the last 8 bytes seen.</summary>
+    private sealed class TailRecorder(Stream inner) : Stream
+    {
+        private readonly byte[] _tail = new byte[8];
+        private long _length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public uint LastUInt32 => BinaryPrimitives.ReadUInt32LittleEndian(_tail.AsSpan(4));
+
+        public void Drain()
+        {
+            Span<byte> rest = stackalloc byte[512];
+            while (Read(rest) > 0)
+            {
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            if (n >= _tail.Length)
+            {
+                buffer.Slice(n - _tail.Length, _tail.Length).CopyTo(_tail);
+            }
+            else if (n > 0)
+            {
+                _tail.AsSpan(n).CopyTo(_tail);
+                buffer[..n].CopyTo(_tail.AsSpan(_tail.Length - n));
+            }
+
+            _length += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+namespace BinderTrace.Parsers;
+
+/// <summary>
+/// The context prefix of one event line, as byte positions into the line, so nothing is allocated until a
+/// field is actually needed.
+/// </summary>
+internal struct EventLine
+{
+    public int CommStart;
+    public int CommLength;
+    public int Pid;
+    public int Tgid;
+    public int Cpu;
+    public long Timestamp;
+
+    /// <summary>True when the timestamp was printed as a raw integer (counter-type clock), not <c>sec.usec</c>.</summary>
+    public bool RawTimestamp;
+
+    public int NameStart;
+    public int NameLength;
+
+    /// <summary>Index of the first payload byte (after the one space the kernel prints after "name:").</summary>
+    public int PayloadStart;
+}
+
+/// <summary>
+/// Splits the kernel's event line prefix (K-out <c>trace_print_context</c>, FORMATS.md §1.2) on bytes:
+/// <c>comm-pid [(tgid)] [cpu] [flags] timestamp: name: payload</c>. It has the semantics of the tolerant
+/// regex in FORMATS.md §1.2 (the comm is the shortest prefix after which the rest of the line matches),
+/// found by trying each '-' from the left, which is what lets comms hold spaces and dashes
+/// (<c>Jit thread pool-4321</c>, <c>irq/29-iwlwifi-559</c>) and pads by bytes, not chars.
+/// </summary>
+internal static class EventLineTokenizer
+{
+    private const int MaxFlagsLength = 10;
+
+    // "%16s": the comm column's width in bytes.
+    private const int FixedCommWidth = 16;
+
+    // Largest whole-second part whose nanosecond value still fits a long.
+    private const ulong MaxSeconds = (long.MaxValue / 1_000_000_000L) - 1;
+
+    // Nanoseconds per unit of an n-digit fraction ("sec.usec" has 6 digits, trace-cmd -t prints 9).
+    private static readonly ulong[] FractionScale = [0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
+    public static bool TryParse(ReadOnlySpan<byte> line, out EventLine parsed)
+    {
+        parsed = default;
+
+        // The kernel and trace-cmd print "%16s-" and a comm is at most 15 bytes, so their separator dash is
+        // always byte 16: trying it first skips the search.
+        if (line.Length > FixedCommWidth + 1 && line[FixedCommWidth] == (byte)'-' && TryParseAfterComm(line, FixedCommWidth, ref parsed))
+        {
+            parsed.CommStart = SkipBlanks(line[..FixedCommWidth], 0);
+            parsed.CommLength = FixedCommWidth - parsed.CommStart;
+            return true;
+        }
+
+        var start = SkipBlanks(line, 0);
+        var from = start;
+        while (from < line.Length)
+        {
+            var dash = ByteScan.Find(line, from, (byte)'-');
+            if (dash == line.Length)
+            {
+                return false;
+            }
+
+            if (TryParseAfterComm(line, dash, ref parsed))
+            {
+                parsed.CommStart = start;
+                parsed.CommLength = dash - start;
+                return true;
+            }
+
+            from = dash + 1;
+        }
+
+        return false;
+    }
+
+    private static bool TryParseAfterComm(ReadOnlySpan<byte> line, int dash, ref EventLine parsed)
+    {
+        var p = dash + 1;
+        if (!TryReadDigits(line, ref p, out var pid) || !TrySkipRequiredBlanks(line, ref p))
+        {
+            return false;
+        }
+
+        var tgid = -1L;
+        if (p < line.Length && line[p] == (byte)'(')
+        {
+            p = SkipBlanks(line, p + 1);
+            if (p < line.Length && line[p] == (byte)'-')
+            {
+                while (p < line.Length && line[p] == (byte)'-')
+                {
+                    p++;
+                }
+            }
+            else if (!TryReadDigits(line, ref p, out tgid))
+            {
+                return false;
+            }
+
+            p = SkipBlanks(line, p);
+            if (p >= line.Length || line[p] != (byte)')')
+            {
+                return false;
+            }
+
+            p++;
+            if (!TrySkipRequiredBlanks(line, ref p))
+            {
+                return false;
+            }
+        }
+
+        if (p >= line.Length || line[p] != (byte)'[')
+        {
+            return false;
+        }
+
+        p++;
+        if (!TryReadDigits(line, ref p, out var cpu) || p >= line.Length || line[p] != (byte)']')
+        {
+            return false;
+        }
+
+        p++;
+        if (!TrySkipRequiredBlanks(line, ref p) || !TryReadTimestamp(line, ref p, ref parsed))
+        {
+            return false;
+        }
+
+        if (!TrySkipRequiredBlanks(line, ref p))
+        {
+            return false;
+        }
+
+        var nameStart = p;
+        p = ByteScan.FindColonOrSpace(line, p);
+        if (p == nameStart || p >= line.Length || line[p] != (byte)':')
+        {
+            return false;
+        }
+
+        if (pid > int.MaxValue || tgid > int.MaxValue || cpu > int.MaxValue)
+        {
+            return false;
+        }
+
+        parsed.Pid = (int)pid;
+        parsed.Tgid = (int)tgid;
+        parsed.Cpu = (int)cpu;
+        parsed.NameStart = nameStart;
+        parsed.NameLength = p - nameStart;
+        p++;
+        parsed.PayloadStart = p < line.Length && line[p] == (byte)' ' ? p + 1 : p;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the optional irq-info flags token, then <c>sec.usec:</c> or a raw integer followed by ':', in one
+    /// pass. Flags never start with a digit (their first column is d/D/b/X/.), a timestamp always does.
+    /// </summary>
+    private static bool TryReadTimestamp(ReadOnlySpan<byte> line, ref int p, ref EventLine parsed)
+    {
+        if ((uint)(line[p] - '0') > 9)
+        {
+            var flagsEnd = TokenEnd(line, p);
+            if (!IsFlags(line[p..flagsEnd]))
+            {
+                return false;
+            }
+
+            p = flagsEnd;
+            if (!TrySkipRequiredBlanks(line, ref p))
+            {
+                return false;
+            }
+        }
+
+        var start = p;
+        ulong seconds = 0;
+        while (p < line.Length && (uint)(line[p] - '0') <= 9)
+        {
+            seconds = (seconds * 10) + (uint)(line[p] - '0');
+            p++;
+        }
+
+        if (p == start || p - start > 18 || p >= line.Length)
+        {
+            return false;
+        }
+
+        if (line[p] == (byte)':')
+        {
+            p++;
+            parsed.RawTimestamp = true;
+            parsed.Timestamp = (long)seconds;
+            return true;
+        }
+
+        if (line[p] != (byte)'.' || seconds > MaxSeconds)
+        {
+            return false;
+        }
+
+        p++;
+        var fractionStart = p;
+        ulong fraction = 0;
+        while (p < line.Length && (uint)(line[p] - '0') <= 9)
+        {
+            fraction = (fraction * 10) + (uint)(line[p] - '0');
+            p++;
+        }
+
+        var digits = p - fractionStart;
+        if (digits is 0 or > 9 || p >= line.Length || line[p] != (byte)':')
+        {
+            return false;
+        }
+
+        p++;
+        parsed.RawTimestamp = false;
+        parsed.Timestamp = (long)((seconds * 1_000_000_000UL) + (fraction * FractionScale[digits]));
+        return true;
+    }
+
+    // Lat-flags (K-out trace_print_lat_fmt): irqs-off, need-resched, context, preempt depth, migrate-disable,
+    // plus lazy-preempt columns on some trees: letters, digits and dots only.
+    private static bool IsFlags(ReadOnlySpan<byte> token)
+    {
+        if (token.Length is < 2 or > MaxFlagsLength)
+        {
+            return false;
+        }
+
+        foreach (var b in token)
+        {
+            if (!(b == (byte)'.' || (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 25))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Scalar: the flags token is a few bytes long, too short for a vectorized search to pay off.
+    private static int TokenEnd(ReadOnlySpan<byte> line, int p)
+    {
+        while (p < line.Length && line[p] != (byte)' ')
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    private static bool TryReadDigits(ReadOnlySpan<byte> line, ref int p, out long value)
+    {
+        value = 0;
+        var start = p;
+        while (p < line.Length && (uint)(line[p] - '0') <= 9 && p - start < 12)
+        {
+            value = (value * 10) + (line[p] - '0');
+            p++;
+        }
+
+        return p > start && (p >= line.Length || (uint)(line[p] - '0') > 9);
+    }
+
+    private static bool TrySkipRequiredBlanks(ReadOnlySpan<byte> line, ref int p)
+    {
+        if (p >= line.Length || line[p] != (byte)' ')
+        {
+            return false;
+        }
+
+        p = SkipBlanks(line, p);
+        return p < line.Length;
+    }
+
+    private static int SkipBlanks(ReadOnlySpan<byte> line, int p) => ByteScan.SkipSpaces(line, p);
+}

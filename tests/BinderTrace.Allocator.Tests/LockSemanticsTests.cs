@@ -1,0 +1,82 @@
+using BinderTrace.Allocator.Simulation;
+
+namespace BinderTrace.Tests;
+
+public sealed class LockSemanticsTests
+{
+    [Fact]
+    public void Rwsem_reader_arriving_behind_a_waiting_writer_waits_for_it()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm");
+        var order = new List<string>();
+
+        // t=0 reader A holds 100; t=10 writer W queues; t=20 reader B arrives. Fair: B after W, so W at 100, B at 150.
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Shared, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 50, "W", order, scheduler));
+        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Shared, 10, "B", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W@100", "B@150"], order);
+    }
+
+    [Fact]
+    public void Read_trylock_fails_while_a_writer_waits()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm");
+        var reader = new SimTask(1, 1, "r");
+        var writer = new SimTask(2, 2, "w");
+        Assert.True(rwsem.TryAcquire(reader, LockMode.Shared));
+        Assert.False(rwsem.TryAcquire(writer, LockMode.Exclusive));
+        rwsem.Enqueue(writer, LockMode.Exclusive);
+        Assert.False(rwsem.TryAcquire(new SimTask(3, 3, "t"), LockMode.Shared));
+    }
+
+    [Fact]
+    public void Per_vma_install_falls_back_to_mmap_read_lock_while_a_writer_holds_mmap_lock()
+    {
+        var h = new DesignHarness("page-concurrent");
+
+        // An mmap writer holds the lock from 0 to 100 µs; the allocation starts at 10 µs.
+        h.Start(900, t => WriterHold(h, t), 0);
+        h.Allocate(100, at: 10_000);
+        var lines = h.RunToEnd();
+        Assert.Equal(
+        [
+            "binder_update_page_range allocate=1 offset=0 size=4096",
+            "binder_alloc_page_start 0",
+            "mmap_lock_start_locking write=False",
+            "mmap_lock_acquire_returned write=False success=True",
+            "mmap_lock_released write=False",
+            "binder_alloc_page_end 0",
+        ], lines);
+    }
+
+    private static IEnumerable<Step> WriterHold(DesignHarness h, SimTask t)
+    {
+        yield return Step.Acquire(h.Process.MmapLock, LockMode.Exclusive);
+        yield return Step.Run(100_000);
+        h.Process.MmapLock.Release(t, LockMode.Exclusive);
+    }
+
+    private static void Start(Scheduler scheduler, int pid, long at, Func<SimTask, IEnumerable<Step>> body)
+    {
+        var task = new SimTask(pid, pid, "t");
+        task.Push(body(task).GetEnumerator());
+        scheduler.Start(task, at);
+    }
+
+    private static Func<SimTask, IEnumerable<Step>> Hold(SimRwSemaphore rwsem, LockMode mode, long ns, string name, List<string> order, Scheduler scheduler) =>
+        t => HoldBody(t, rwsem, mode, ns, name, order, scheduler);
+
+    private static IEnumerable<Step> HoldBody(SimTask t, SimRwSemaphore rwsem, LockMode mode, long ns, string name, List<string> order, Scheduler scheduler)
+    {
+        yield return Step.Acquire(rwsem, mode);
+        order.Add($"{name}@{scheduler.Now}");
+        yield return Step.Run(ns);
+        rwsem.Release(t, mode);
+    }
+}

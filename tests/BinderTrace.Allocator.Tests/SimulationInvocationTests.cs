@@ -1,0 +1,104 @@
+using BinderTrace.Allocator.Output;
+using BinderTrace.Allocator.Workload;
+
+namespace BinderTrace.Tests;
+
+public sealed class SimulationInvocationTests
+{
+    [Theory]
+    [InlineData("250ms", 250_000_000)]
+    [InlineData("2s", 2_000_000_000)]
+    [InlineData("3", 3_000_000_000)]
+    [InlineData("500us", 500_000)]
+    [InlineData("1000ns", 1_000)]
+    public void Durations_parse_with_units(string text, long ns) => Assert.Equal(ns, SimulationInvocation.ParseDuration(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-5ms")]
+    [InlineData("1.5s")]
+    [InlineData("10 ms")]
+    [InlineData("0s")]
+    public void Bad_durations_name_the_option(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SimulationInvocation.ParseDuration(text));
+        Assert.Contains("--duration", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_design_is_a_one_line_user_error_with_exit_code_2()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = SimulationInvocation.Run("slab", "light", 1, null, "-", list: false, stdout, stderr);
+        Assert.Equal(SimulationInvocation.InvalidInput, code);
+        Assert.StartsWith("bindertrace simulate: --allocator must be one of range-read, range-write, page-write, page-concurrent, fault-deferred", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_shows_every_design_with_its_kernels_and_every_preset()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, SimulationInvocation.Run(null, null, 0, null, null, list: true, stdout, TextWriter.Null));
+        var text = stdout.ToString();
+        foreach (var expected in new[] { "range-read", "6.1.0-6.1.30", "range-write", "6.1.31+", "page-write", "6.8-6.13", "page-concurrent", "6.14+", "fault-deferred", "light", "contended", "reclaim" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Workload_file_overrides_preset_defaults()
+    {
+        var options = SimulationInvocation.Resolve("page-write", RepoPaths.Fixture("workload-small.json"), 9, "20ms");
+        Assert.Equal("small-fixture", options.Workload.Name);
+        Assert.Equal(2, options.Workload.Cpus);
+        Assert.Equal(3, options.Workload.ClientProcesses);
+        Assert.Equal(900, options.Workload.Costs.AllocPageNs);
+        Assert.Equal(new CostModel().ZapNs, options.Workload.Costs.ZapNs);
+        Assert.Equal(20_000_000, options.EffectiveDurationNs);
+    }
+
+    [Fact]
+    public void Two_server_processes_both_receive_transactions()
+    {
+        var options = SimulationInvocation.Resolve("page-concurrent", RepoPaths.Fixture("workload-small.json"), 9, "20ms");
+        Assert.Equal(2, options.Workload.ServerProcesses);
+        var targets = new HashSet<int>();
+        using var source = new SimulatedTraceSource(options);
+        while (source.TryRead(out var e))
+        {
+            if (e.Kind == BinderTrace.Events.EventKind.BinderTransaction && e.Transaction.Reply == 0)
+            {
+                targets.Add(e.Transaction.ToProc);
+            }
+        }
+
+        // Server tgids are 1000 and 1100 (AllocatorSimulation: first server 1000, stride 100).
+        Assert.Equal([1000, 1100], targets.Order());
+    }
+
+    [Fact]
+    public void Workload_file_with_an_unknown_field_names_file_and_position()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => SimulationInvocation.Resolve("page-write", RepoPaths.Fixture("workload-unknown-field.json"), 1, null));
+        Assert.Contains("workload-unknown-field.json: line 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulation_writes_a_file_and_reports_a_summary()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-{Environment.ProcessId}.txt");
+        try
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(0, SimulationInvocation.Run("fault-deferred", "light", 2, "5ms", path, list: false, TextWriter.Null, stderr));
+            Assert.StartsWith("# tracer: nop\n", File.ReadAllText(path), StringComparison.Ordinal);
+            Assert.Contains("fault-deferred", stderr.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

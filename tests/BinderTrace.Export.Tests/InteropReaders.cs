@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace BinderTrace.Tests;
+
+/// <summary>One reader's view of a Parquet file or dataset, as printed by tests/interop/summarize.mjs.</summary>
+public sealed record ReaderSummary(
+    string Reader,
+    long Rows,
+    IReadOnlyDictionary<string, ColumnSummary> Columns,
+    IReadOnlyDictionary<string, string> Types,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyDictionary<string, string> Encodings,
+    string? CreatedBy,
+    int? RowGroups);
+
+/// <summary>Non-null count, and sum / min / max as exact decimal strings (null where not applicable).</summary>
+public sealed record ColumnSummary(long Count, string? Sum, string? Min, string? Max);
+
+/// <summary>
+/// Runs the independent Parquet readers (DuckDB, hyparquet, parquet-wasm) through Node.js. Their packages
+/// are pinned in tests/interop/package-lock.json; a missing install is a test failure, never a skip.
+/// </summary>
+public static class InteropReaders
+{
+    public const string DuckDb = "duckdb";
+    public const string Hyparquet = "hyparquet";
+    public const string ParquetWasm = "parquet-wasm";
+
+    public static readonly string[] All = [DuckDb, Hyparquet, ParquetWasm];
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string InteropDirectory => Path.Combine(RepoRoot, "tests", "interop");
+
+    public static ReaderSummary Summarize(string reader, string path)
+    {
+        var modules = Path.Combine(InteropDirectory, "node_modules");
+        if (!Directory.Exists(Path.Combine(modules, "@duckdb", "node-api")) || !Directory.Exists(Path.Combine(modules, "hyparquet"))
+            || !Directory.Exists(Path.Combine(modules, "parquet-wasm")))
+        {
+            Assert.Fail($"The Parquet interop readers are not installed in {modules}. Run `npm install --prefix tests/interop` from the repository root (versions pinned by its package-lock.json).");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = InteropDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(InteropDirectory, "summarize.mjs"));
+        start.ArgumentList.Add(reader);
+        start.ArgumentList.Add(path);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var stderr = stderrTask.GetAwaiter().GetResult();
+        Assert.True(process.ExitCode == 0, $"{reader} failed on {path} (exit {process.ExitCode}):\n{stderr}");
+        return Parse(stdout);
+    }
+
+    private static ReaderSummary Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var columns = new Dictionary<string, ColumnSummary>();
+        foreach (var column in root.GetProperty("columns").EnumerateObject())
+        {
+            var c = column.Value;
+            columns[column.Name] = new ColumnSummary(
+                c.GetProperty("count").GetInt64(), Text(c, "sum"), Text(c, "min"), Text(c, "max"));
+        }
+
+        return new ReaderSummary(
+            root.GetProperty("reader").GetString()!,
+            root.GetProperty("rows").GetInt64(),
+            columns,
+            Strings(root, "types"),
+            Strings(root, "metadata"),
+            Strings(root, "encodings"),
+            root.TryGetProperty("createdBy", out var createdBy) ? createdBy.GetString() : null,
+            root.TryGetProperty("rowGroups", out var rowGroups) ? rowGroups.GetInt32() : null);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
+
+    private static Dictionary<string, string> Strings(JsonElement root, string name)
+    {
+        var result = new Dictionary<string, string>();
+        if (root.TryGetProperty(name, out var obj))
+        {
+            foreach (var p in obj.EnumerateObject())
+            {
+                result[p.Name] = p.Value.ToString();
+            }
+        }
+
+        return result;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BinderTrace.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        // Built with --artifacts-path outside the repository: the project recorded where it was built from.
+        var recorded = typeof(InteropReaders).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "BinderTrace.RepoRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "BinderTrace.slnx")))
+        {
+            return recorded;
+        }
+
+        throw new InvalidOperationException("Could not find the repository root (the folder holding BinderTrace.slnx).");
+    }
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Numerics;
+using BinderTrace.Export.Parquet;
+using BinderTrace.Export.Tables;
+
+namespace BinderTrace.Tests;
+
+/// <summary>
+/// Writes hand-made rows through the typed table layer and reads them back with DuckDB, hyparquet and
+/// parquet-wasm. Expected aggregates are computed here from the input rows (LINQ / BigInteger), never from
+/// the writer, and every reader must agree with them exactly.
+/// </summary>
+public sealed class TableWriterInteropTests
+{
+    private const int RowCount = 5000;
+
+    // Not a multiple of 1000: DuckDB would show microsecond truncation, hyparquet a Date conversion.
+    private const long BaseTimestamp = 1_700_000_000_123_456_789;
+
+    private static readonly ParquetWriterOptions SmallGroups = new()
+    {
+        // Several row groups and several pages per chunk, with a partial last page and group.
+        RowGroupRows = 1700,
+        PageRows = 300,
+        CreatedBy = "bindertrace-tests version 1",
+    };
+
+    private readonly record struct Row(int Id, long Big, ulong U64, uint U32, bool Flag, int? MaybeInt, long Ts, string Name, string? Text, double? Ratio);
+
+    [Theory]
+    [InlineData(ParquetCompression.None)]
+    [InlineData(ParquetCompression.Gzip)]
+    [InlineData(ParquetCompression.Brotli)]
+    public void Every_column_type_round_trips_exactly_in_every_reader(ParquetCompression compression)
+    {
+        var rows = Enumerable.Range(0, RowCount).Select(MakeRow).ToArray();
+        using var dir = new TempDirectory();
+        var path = dir.File("t.parquet");
+        using (var stream = File.Create(path))
+        {
+            var writer = new TableWriter<Row>(Define(), stream, SmallGroups with { Compression = compression });
+            foreach (var row in rows)
+            {
+                writer.Append(in row);
+            }
+
+            writer.AddKeyValue("test.key", "value ü");
+            writer.Complete();
+        }
+
+        var expected = Expected(rows);
+        foreach (var reader in InteropReaders.All)
+        {
+            var summary = InteropReaders.Summarize(reader, path);
+            Assert.Equal(RowCount, summary.Rows);
+            Assert.Equal("value ü", summary.Metadata["test.key"]);
+            if (reader == InteropReaders.ParquetWasm)
+            {
+                Assert.Equal("bindertrace-tests version 1", summary.CreatedBy);
+                continue;
+            }
+
+            var ratios = rows.Where(r => r.Ratio.HasValue).Select(r => r.Ratio!.Value).ToList();
+            var ratio = summary.Columns["ratio"];
+            Assert.Equal(ratios.Count, ratio.Count);
+            Assert.Equal(ratios.Sum(), double.Parse(ratio.Sum!, CultureInfo.InvariantCulture));
+            Assert.Equal(ratios.Min(), double.Parse(ratio.Min!, CultureInfo.InvariantCulture));
+            Assert.Equal(ratios.Max(), double.Parse(ratio.Max!, CultureInfo.InvariantCulture));
+            foreach (var (column, want) in expected)
+            {
+                Assert.True(summary.Columns.TryGetValue(column, out var got), $"{reader}: column {column} missing");
+                Assert.Equal((column, want), (column, got));
+            }
+        }
+    }
+
+    [Fact]
+    public void DuckDb_sees_the_logical_types_and_encodings_of_FORMATS_4_5()
+    {
+        var rows = Enumerable.Range(0, 100).Select(MakeRow).ToArray();
+        using var dir = new TempDirectory();
+        var path = dir.File("t.parquet");
+        WriteAll(path, rows, ParquetWriterOptions.Default);
+
+        var summary = InteropReaders.Summarize(InteropReaders.DuckDb, path);
+        Assert.Equal("INTEGER", summary.Types["id"]);
+        Assert.Equal("BIGINT", summary.Types["big"]);
+        Assert.Equal("UBIGINT", summary.Types["u64"]);
+        Assert.Equal("UINTEGER", summary.Types["u32"]);
+        Assert.Equal("BOOLEAN", summary.Types["flag"]);
+        Assert.Equal("TIMESTAMP_NS", summary.Types["ts"]);   // isAdjustedToUTC=false keeps nanoseconds
+        Assert.Equal("VARCHAR", summary.Types["name"]);
+        Assert.Equal("DOUBLE", summary.Types["ratio"]);
+        // Dictionary column: PLAIN dictionary page + RLE_DICTIONARY data pages; plain optional column: PLAIN + RLE levels.
+        Assert.Contains("RLE_DICTIONARY", summary.Encodings["name"]);
+        Assert.DoesNotContain("RLE_DICTIONARY", summary.Encodings["text"]);
+    }
+
+    [Fact]
+    public void Dictionary_column_falls_back_to_plain_when_a_row_group_has_too_many_distinct_values()
+    {
+        // 70,000 distinct strings exceed the 65,536-entry dictionary limit inside one row group.
+        const int n = 70_000;
+        var table = new TableDefinition<int>("d").String("key", static (in int i) => "k" + i.ToString("D6", CultureInfo.InvariantCulture), dictionary: true);
+        using var dir = new TempDirectory();
+        var path = dir.File("d.parquet");
+        using (var stream = File.Create(path))
+        {
+            var writer = new TableWriter<int>(table, stream, ParquetWriterOptions.Default);
+            for (var i = 0; i < n; i++)
+            {
+                writer.Append(in i);
+            }
+
+            writer.Complete();
+        }
+
+        foreach (var reader in new[] { InteropReaders.DuckDb, InteropReaders.Hyparquet })
+        {
+            var summary = InteropReaders.Summarize(reader, path);
+            Assert.Equal(n, summary.Rows);
+            Assert.Equal(new ColumnSummary(n, null, "k000000", "k069999"), summary.Columns["key"]);
+        }
+
+        Assert.DoesNotContain("RLE_DICTIONARY", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["key"]);
+        Assert.Equal(n, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+    }
+
+    [Fact]
+    public void Row_groups_are_cut_by_row_count_and_by_buffered_bytes()
+    {
+        using var dir = new TempDirectory();
+        var table = new TableDefinition<long>("n").Int64("v", static (in long v) => v);
+
+        // 5000 rows, 1700 per group → 1700 + 1700 + 1600: three groups.
+        var byRows = dir.File("rows.parquet");
+        WriteLongs(byRows, table, 5000, SmallGroups);
+        // One INT64 column buffers 8 bytes a row; the byte limit is checked every 4096 rows, so a 1 MiB limit cuts
+        // at 131,072 rows (= 32 × 4096, 8 × 131,072 = 1 MiB): 300,000 rows → 131,072 + 131,072 + 37,856.
+        var byBytes = dir.File("bytes.parquet");
+        WriteLongs(byBytes, table, 300_000, new ParquetWriterOptions { RowGroupBytes = 1 << 20 });
+
+        foreach (var reader in InteropReaders.All)
+        {
+            Assert.Equal(3, InteropReaders.Summarize(reader, byRows).RowGroups);
+            var s = InteropReaders.Summarize(reader, byBytes);
+            Assert.Equal((3, 300_000L), (s.RowGroups, s.Rows));
+        }
+
+        // 0 + 1 + … + 299,999 = 299,999 × 300,000 / 2
+        Assert.Equal("44999850000", InteropReaders.Summarize(InteropReaders.DuckDb, byBytes).Columns["v"].Sum);
+    }
+
+    [Fact]
+    public void Columns_absent_from_a_row_class_are_null_without_calling_their_getter()
+    {
+        // Row i has class i % 3; "a" exists only in class 0 and its getter throws for any other row; "b" only in
+        // classes 1 and 2. Row groups of 4000 make the null padding cross flushes.
+        const int n = 10_000;
+        var table = new TableDefinition<int>("c", static (in int i) => i % 3, 3)
+            .Int32("i", static (in int i) => i)
+            .Int64("a", static (in int i) => i % 3 == 0 ? i : throw new InvalidOperationException($"getter of 'a' called for row {i}"), [0])
+            .String("b", static (in int i) => "x" + i.ToString(CultureInfo.InvariantCulture), presentIn: [1, 2]);
+        using var dir = new TempDirectory();
+        var path = dir.File("c.parquet");
+        using (var stream = File.Create(path))
+        {
+            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 4000, PageRows = 700 });
+            for (var i = 0; i < n; i++)
+            {
+                writer.Append(in i);
+            }
+
+            writer.Complete();
+        }
+
+        var multiplesOf3 = Enumerable.Range(0, n).Where(i => i % 3 == 0).ToList();
+        var others = Enumerable.Range(0, n).Where(i => i % 3 != 0).Select(i => "x" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        foreach (var reader in new[] { InteropReaders.DuckDb, InteropReaders.Hyparquet })
+        {
+            var s = InteropReaders.Summarize(reader, path);
+            Assert.Equal(n, s.Rows);
+            Assert.Equal(new ColumnSummary(multiplesOf3.Count, multiplesOf3.Sum(i => (long)i).ToString(CultureInfo.InvariantCulture), "0", "9999"), s.Columns["a"]);
+            Assert.Equal(new ColumnSummary(others.Count, null, others.Min(StringComparer.Ordinal), others.Max(StringComparer.Ordinal)), s.Columns["b"]);
+        }
+    }
+
+    [Fact]
+    public void A_table_with_no_rows_is_a_valid_file()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("empty.parquet");
+        WriteAll(path, [], ParquetWriterOptions.Default);
+        foreach (var reader in InteropReaders.All)
+        {
+            Assert.Equal(0, InteropReaders.Summarize(reader, path).Rows);
+        }
+    }
+
+    private static Row MakeRow(int i) => new(
+        Id: i,
+        Big: (i * 1_000_000_007L) - 3,
+        U64: ulong.MaxValue - (ulong)i,
+        U32: uint.MaxValue - (uint)i,
+        Flag: i % 3 == 0,
+        MaybeInt: i % 4 == 0 ? null : -i,
+        Ts: BaseTimestamp + (i * 1_001L),
+        Name: "comm-" + (i % 7).ToString(CultureInfo.InvariantCulture),
+        Text: i % 5 == 0 ? null : $"payload {i.ToString(CultureInfo.InvariantCulture)} é",
+        // Quarters are exact in binary, so every reader's sum is exact whatever its summation order.
+        Ratio: i % 6 == 0 ? null : (i * 0.25) - 100);
+
+    private static TableDefinition<Row> Define() => new TableDefinition<Row>("t")
+        .Int32("id", static (in Row r) => r.Id)
+        .Int64("big", static (in Row r) => r.Big)
+        .UInt64("u64", static (in Row r) => r.U64)
+        .UInt32("u32", static (in Row r) => r.U32)
+        .Boolean("flag", static (in Row r) => r.Flag)
+        .Int32("maybe_int", static (in Row r, out int v) =>
+        {
+            v = r.MaybeInt.GetValueOrDefault();
+            return r.MaybeInt.HasValue;
+        })
+        .Timestamp("ts", static (in Row r) => r.Ts)
+        .String("name", static (in Row r) => r.Name, dictionary: true)
+        .String("text", static (in Row r) => r.Text, optional: true)
+        .Double("ratio", static (in Row r, out double v) =>
+        {
+            v = r.Ratio.GetValueOrDefault();
+            return r.Ratio.HasValue;
+        });
+
+    private static void WriteAll(string path, Row[] rows, ParquetWriterOptions options)
+    {
+        using var stream = File.Create(path);
+        var writer = new TableWriter<Row>(Define(), stream, options);
+        foreach (var row in rows)
+        {
+            writer.Append(in row);
+        }
+
+        writer.Complete();
+    }
+
+    private static void WriteLongs(string path, TableDefinition<long> table, int count, ParquetWriterOptions options)
+    {
+        using var stream = File.Create(path);
+        var writer = new TableWriter<long>(table, stream, options);
+        for (long i = 0; i < count; i++)
+        {
+            writer.Append(in i);
+        }
+
+        writer.Complete();
+    }
+
+    private static Dictionary<string, ColumnSummary> Expected(Row[] rows)
+    {
+        static ColumnSummary Numbers(IEnumerable<BigInteger> values)
+        {
+            var list = values.ToList();
+            return new ColumnSummary(list.Count, Sum(list), list.Min().ToString(CultureInfo.InvariantCulture), list.Max().ToString(CultureInfo.InvariantCulture));
+        }
+
+        static string Sum(List<BigInteger> values) => values.Aggregate(BigInteger.Zero, (a, b) => a + b).ToString(CultureInfo.InvariantCulture);
+
+        var texts = rows.Where(r => r.Text is not null).Select(r => r.Text!).ToList();
+        return new Dictionary<string, ColumnSummary>
+        {
+            ["id"] = Numbers(rows.Select(r => (BigInteger)r.Id)),
+            ["big"] = Numbers(rows.Select(r => (BigInteger)r.Big)),
+            ["u64"] = Numbers(rows.Select(r => (BigInteger)r.U64)),
+            ["u32"] = Numbers(rows.Select(r => (BigInteger)r.U32)),
+            ["flag"] = new ColumnSummary(rows.Length, rows.Count(r => r.Flag).ToString(CultureInfo.InvariantCulture), null, null),
+            ["maybe_int"] = Numbers(rows.Where(r => r.MaybeInt.HasValue).Select(r => (BigInteger)r.MaybeInt!.Value)),
+            ["ts"] = Numbers(rows.Select(r => (BigInteger)r.Ts)),
+            ["name"] = new ColumnSummary(rows.Length, null, "comm-0", "comm-6"),
+            ["text"] = new ColumnSummary(texts.Count, null, texts.Min(StringComparer.Ordinal), texts.Max(StringComparer.Ordinal)),
+        };
+    }
+}

@@ -1,0 +1,125 @@
+// Reads a Parquet file, or a folder of them (a Hive-partitioned dataset), with one independent reader and
+// prints one JSON object: row count, per-column non-null count / sum / min / max (integers and timestamps
+// as exact decimal strings of their raw value, timestamps in ns; doubles as the reader prints them), the footer key/value metadata and
+// created_by and the row-group count (single files only). Used by BinderTrace.Export.Tests.
+//   node summarize.mjs duckdb|hyparquet|parquet-wasm PATH
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [reader, target] = process.argv.slice(2);
+const isDir = statSync(target).isDirectory();
+
+function parquetFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+    e.isDirectory() ? parquetFiles(join(dir, e.name)) : e.name.endsWith('.parquet') ? [join(dir, e.name)] : []).sort();
+}
+const files = isDir ? parquetFiles(target) : [target];
+const bytesOf = f => { const b = readFileSync(f); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
+
+async function duckdb() {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  const q = async sql => (await con.runAndReadAll(sql)).getRowObjectsJson();
+  const src = isDir
+    ? `read_parquet('${target}/**/*.parquet', hive_partitioning = true)`
+    : `read_parquet('${target}')`;
+  const types = Object.fromEntries((await q(`DESCRIBE SELECT * FROM ${src}`)).map(r => [r.column_name, r.column_type]));
+  const exprs = [];
+  for (const [name, type] of Object.entries(types)) {
+    const c = `"${name}"`;
+    let v = c;
+    if (type === 'TIMESTAMP_NS') v = `epoch_ns(${c})`;
+    if (type === 'BOOLEAN') {
+      exprs.push(`count(${c})::VARCHAR`, `sum(${c}::INTEGER)::VARCHAR`, 'NULL', 'NULL');
+    } else if (type === 'VARCHAR') {
+      exprs.push(`count(${c})::VARCHAR`, 'NULL', `min(${c})`, `max(${c})`);
+    } else {
+      exprs.push(`count(${c})::VARCHAR`, `sum(${v})::VARCHAR`, `min(${v})::VARCHAR`, `max(${v})::VARCHAR`);
+    }
+  }
+  const row = (await con.runAndReadAll(`SELECT count(*)::VARCHAR, ${exprs.join(', ')} FROM ${src}`)).getRowsJson()[0];
+  const columns = {};
+  Object.keys(types).forEach((name, i) => {
+    const [count, sum, min, max] = row.slice(1 + 4 * i, 5 + 4 * i);
+    columns[name] = { count: Number(count), sum, min, max };
+  });
+  const result = { reader, rows: Number(row[0]), types, columns };
+  if (!isDir) {
+    result.rowGroups = Number((await q(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata('${target}')`))[0].n);
+    const kv = await q(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${target}')`);
+    result.metadata = Object.fromEntries(kv.map(r => [r.k, r.v]));
+    result.encodings = Object.fromEntries((await q(
+      `SELECT path_in_schema AS p, string_agg(DISTINCT encodings, ',') AS e FROM parquet_metadata('${target}') GROUP BY 1`)).map(r => [r.p, r.e]));
+  }
+  return result;
+}
+
+async function hyparquet() {
+  const { parquetReadObjects, parquetMetadata } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  const columns = {};
+  let rows = 0;
+  let result = {};
+  for (const f of files) {
+    const file = bytesOf(f);
+    const meta = parquetMetadata(file);
+    if (!isDir) {
+      result.metadata = Object.fromEntries((meta.key_value_metadata ?? []).map(kv => [kv.key, kv.value]));
+      result.createdBy = meta.created_by;
+      result.rowGroups = meta.row_groups.length;
+    }
+    const doubles = new Set(meta.schema.filter(e => e.type === 'DOUBLE' || e.type === 'FLOAT').map(e => e.name));
+    const objects = await parquetReadObjects({ file, compressors, parsers: { timestampFromNanoseconds: n => n } });
+    rows += objects.length;
+    for (const o of objects) {
+      for (const [name, value] of Object.entries(o)) {
+        const c = (columns[name] ??= { count: 0, sum: null, min: null, max: null });
+        if (value === null || value === undefined) continue;
+        c.count++;
+        if (typeof value === 'string') {
+          if (c.min === null || value < c.min) c.min = value;
+          if (c.max === null || value > c.max) c.max = value;
+        } else if (doubles.has(name)) {
+          c.sum = String(Number(c.sum ?? 0) + value);
+          if (c.min === null || value < Number(c.min)) c.min = String(value);
+          if (c.max === null || value > Number(c.max)) c.max = String(value);
+        } else if (typeof value === 'boolean') {
+          c.sum = (BigInt(c.sum ?? 0) + (value ? 1n : 0n)).toString();
+        } else {
+          const n = BigInt(value);
+          c.sum = (BigInt(c.sum ?? 0) + n).toString();
+          if (c.min === null || n < BigInt(c.min)) c.min = n.toString();
+          if (c.max === null || n > BigInt(c.max)) c.max = n.toString();
+        }
+      }
+    }
+  }
+  return { reader, rows, columns, ...result };
+}
+
+async function parquetWasm() {
+  const { readParquet, ParquetFile } = await import('parquet-wasm');
+  let rows = 0;
+  const result = {};
+  for (const f of files) {
+    const bytes = new Uint8Array(readFileSync(f));
+    // Decoding every page into Arrow is the strictness check: it throws on any malformed page or footer.
+    const table = readParquet(bytes);
+    rows += table.recordBatches().reduce((n, b) => n + b.numRows, 0);
+    if (!isDir) {
+      const meta = (await ParquetFile.fromFile(new Blob([bytes]))).metadata().fileMetadata();
+      result.metadata = Object.fromEntries(meta.keyValueMetadata());
+      result.createdBy = meta.createdBy();
+      result.rowGroups = (await ParquetFile.fromFile(new Blob([bytes]))).metadata().numRowGroups();
+    }
+  }
+  return { reader, rows, columns: {}, ...result };
+}
+
+const readers = { duckdb, hyparquet, 'parquet-wasm': parquetWasm };
+if (!readers[reader]) {
+  console.error(`unknown reader '${reader}'; expected one of ${Object.keys(readers).join(', ')}`);
+  process.exit(2);
+}
+console.log(JSON.stringify(await readers[reader]()));
