@@ -36,6 +36,9 @@ internal abstract class AllocatorDesign
 
     public abstract AsyncAccounting Accounting { get; }
 
+    /// <summary>mmap_lock events print <c>memcg_id=</c> (6.14+) instead of <c>memcg_path=</c> (KERNEL.md §7).</summary>
+    public virtual bool PrintsMemcgId => false;
+
     public abstract SimLock CreateAllocLock(Scheduler scheduler, int tgid);
 
     public abstract IEnumerable<Step> Allocate(SimContext c, SimTask t, BinderProcess p, AllocationRequest request);

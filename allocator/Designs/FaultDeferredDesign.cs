@@ -29,6 +29,9 @@ internal sealed class FaultDeferredDesign : PerPageDesign
         "fault-deferred", "what-if (fault handler)", "none (proposal)",
         "sender allocates pages with no mmap_lock; receiver's first touch maps them via binder_vm_fault under the per-VMA lock");
 
+    /// <summary>A design after 6.14 would run on a kernel with the memcg_id tracepoint format.</summary>
+    public override bool PrintsMemcgId => true;
+
     public override SimLock CreateAllocLock(Scheduler scheduler, int tgid) => new SimMutex(scheduler, $"alloc->mutex/{tgid}");
 
     public override IEnumerable<Step> ShrinkPage(SimContext c, SimTask t, BinderProcess p, long page, ShrinkResult result) =>

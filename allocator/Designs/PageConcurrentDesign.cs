@@ -16,6 +16,8 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         "page-concurrent", "7.3.4", "6.14+",
         "alloc->mutex for the carve; alloc_page unlocked; insert under the per-VMA lock (mmap READ fallback)");
 
+    public override bool PrintsMemcgId => true;
+
     public override SimLock CreateAllocLock(Scheduler scheduler, int tgid) => new SimMutex(scheduler, $"alloc->mutex/{tgid}");
 
     public override IEnumerable<Step> ShrinkPage(SimContext c, SimTask t, BinderProcess p, long page, ShrinkResult result)

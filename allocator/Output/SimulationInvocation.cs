@@ -18,7 +18,12 @@ public static class SimulationInvocation
     /// <summary>The output could not be written (disk full, closed pipe).</summary>
     public const int OutputFailed = 3;
 
-    public static int Run(string? design, string? workload, ulong seed, string? duration, string? output, bool list, TextWriter stdout, TextWriter stderr)
+    /// <summary>Interrupted (Ctrl-C), as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+
+    public static int Run(
+        string? design, string? workload, ulong seed, string? duration, string? output, bool list,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -40,12 +45,28 @@ public static class SimulationInvocation
             {
                 stdout.Flush();
                 using var console = Console.OpenStandardOutput();
-                SimulationTextWriter.Write(options, console);
+                SimulationTextWriter.Write(options, console, cancellationToken);
                 return Ok;
             }
 
-            using var file = File.Create(output);
-            var summary = SimulationTextWriter.Write(options, file);
+            SimulationSummary summary;
+            var file = File.Create(output);
+            try
+            {
+                summary = SimulationTextWriter.Write(options, file, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // A cut-off trace would claim a wrong entry count in its header: leave nothing behind.
+                file.Dispose();
+                File.Delete(output);
+                throw;
+            }
+            finally
+            {
+                file.Dispose();
+            }
+
             stderr.WriteLine($"{summary.Design.Name} ({summary.Design.KernelLabel}), workload {summary.Workload}, seed {summary.Seed}: " +
                 $"{summary.Events} events, {summary.Counters.Transactions} transactions, {summary.Counters.PagesInstalled} pages installed, " +
                 $"{summary.Counters.PagesReclaimed} reclaimed -> {output}");
@@ -55,6 +76,11 @@ public static class SimulationInvocation
         {
             stderr.WriteLine($"bindertrace simulate: {e.Message}");
             return InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("bindertrace simulate: cancelled");
+            return Cancelled;
         }
         catch (IOException e)
         {

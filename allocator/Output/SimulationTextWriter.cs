@@ -13,7 +13,11 @@ public sealed record SimulationSummary(AllocatorDesignInfo Design, string Worklo
 /// </summary>
 public static class SimulationTextWriter
 {
-    public static SimulationSummary Write(SimulationOptions options, Stream output)
+    /// <summary>Events between cancellation checks.</summary>
+    private const int CancellationStride = 8192;
+
+    /// <summary>Writes the trace; throws <see cref="OperationCanceledException"/> soon after <paramref name="cancellationToken"/> fires.</summary>
+    public static SimulationSummary Write(SimulationOptions options, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -26,7 +30,10 @@ public static class SimulationTextWriter
         while (source.TryReadWithDepth(out var e, out var depth))
         {
             FtraceLineFormatter.WriteLine(lines, e, depth);
-            entries++;
+            if (++entries % CancellationStride == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         lines.Flush();

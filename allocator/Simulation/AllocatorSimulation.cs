@@ -40,7 +40,7 @@ internal sealed class AllocatorSimulation
         _endNs = options.EffectiveDurationNs;
         var costs = spec.Costs;
         _scheduler = new Scheduler(spec.Cpus, costs.WakeLatencyNs, costs.SpinHandoffNs) { Horizon = _endNs };
-        _emitter = new TraceEmitter(_scheduler, BootOffsetNs, memcgId: Design is PageConcurrentDesign or FaultDeferredDesign);
+        _emitter = new TraceEmitter(_scheduler, BootOffsetNs, memcgId: Design.PrintsMemcgId);
         Context = new SimContext(_scheduler, _emitter, costs, new SplitMix64(options.Seed));
 
         var servers = new List<BinderProcess>();

@@ -45,6 +45,9 @@ internal sealed class PendingTransaction
 
     public SimTask? From { get; init; }
 
+    /// <summary>The sending thread's pid as binder_txn_latency_free prints it (0 for oneway, which has no sender thread).</summary>
+    public int FromThread { get; init; }
+
     public BinderProcess? FromProcess { get; init; }
 
     public bool OneWay { get; init; }

@@ -8,12 +8,11 @@ namespace BinderTrace.Allocator.Simulation;
 /// </summary>
 internal sealed class Scheduler
 {
-    private readonly PriorityQueue<Wakeup, Int128> _timeline = new();
+    private readonly Timeline _timeline = new();
     private readonly SimTask?[] _cpus;
     private readonly Queue<SimTask> _runQueue = new();
     private readonly long _wakeLatencyNs;
     private readonly long _spinHandoffNs;
-    private long _seq;
 
     public Scheduler(int cpuCount, long wakeLatencyNs, long spinHandoffNs)
     {
@@ -31,7 +30,7 @@ internal sealed class Scheduler
     public bool HasPending => _timeline.Count > 0;
 
     /// <summary>Virtual time of the earliest pending wake-up (long.MaxValue when none).</summary>
-    public long NextTime => _timeline.TryPeek(out _, out var key) ? (long)(key >> 64) : long.MaxValue;
+    public long NextTime => _timeline.PeekTime;
 
     /// <summary>Makes <paramref name="task"/> runnable at <paramref name="at"/>.</summary>
     public void Start(SimTask task, long at) => Schedule(task, at, needsCpu: true);
@@ -63,27 +62,27 @@ internal sealed class Scheduler
     /// <summary>Runs the earliest pending wake-up. False when nothing is pending.</summary>
     public bool RunNext()
     {
-        if (!_timeline.TryDequeue(out var wakeup, out var key))
+        if (!_timeline.TryPop(out var time, out var task, out var needsCpu))
         {
             return false;
         }
 
-        Now = (long)(key >> 64);
-        if (!wakeup.NeedsCpu)
+        Now = time;
+        if (!needsCpu)
         {
-            Advance(wakeup.Task);
+            Advance(task);
             return true;
         }
 
-        var cpu = FindFreeCpu(wakeup.Task.Cpu);
+        var cpu = FindFreeCpu(task.Cpu);
         if (cpu < 0)
         {
-            _runQueue.Enqueue(wakeup.Task);
+            _runQueue.Enqueue(task);
             return true;
         }
 
-        Occupy(wakeup.Task, cpu);
-        Advance(wakeup.Task);
+        Occupy(task, cpu);
+        Advance(task);
         return true;
     }
 
@@ -149,9 +148,7 @@ internal sealed class Scheduler
         LeaveCpu(task);
     }
 
-    // Time in the high 64 bits, insertion order in the low: one integer comparison orders the timeline.
-    private void Schedule(SimTask task, long at, bool needsCpu) =>
-        _timeline.Enqueue(new Wakeup(task, needsCpu), ((Int128)at << 64) | (Int128)(ulong)_seq++);
+    private void Schedule(SimTask task, long at, bool needsCpu) => _timeline.Push(at, task, needsCpu);
 
     private int FindFreeCpu(int preferred)
     {
@@ -193,6 +190,4 @@ internal sealed class Scheduler
             Schedule(next, Now, needsCpu: false);
         }
     }
-
-    private readonly record struct Wakeup(SimTask Task, bool NeedsCpu);
 }

@@ -75,7 +75,7 @@ internal sealed class WorkloadThreads(SimContext c, AllocatorDesign design, Work
             }
 
             c.Emitter.Received(self, reply.DebugId);
-            c.Emitter.LatencyFree(self, new TxnLatencyFreeEvent(reply.DebugId, server.Tgid, 0, own.Tgid, self.Pid, 0, 0));
+            c.Emitter.LatencyFree(self, new TxnLatencyFreeEvent(reply.DebugId, server.Tgid, reply.FromThread, own.Tgid, self.Pid, 0, 0));
             yield return Step.Call(design.Receive(c, self, own, reply));
             yield return Step.Run(spec.ClientReplyHandlingNs);
             c.Emitter.Buffer(self, EventKind.BinderTransactionBufferRelease, reply.DebugId, reply.DataSize, 0);
@@ -201,7 +201,7 @@ internal sealed class WorkloadThreads(SimContext c, AllocatorDesign design, Work
         _replies[work.From] = ok
             ? new PendingTransaction
             {
-                DebugId = id, FromProcess = server, Code = 0, BufferHandle = request.Result.Handle,
+                DebugId = id, FromProcess = server, FromThread = self.Pid, Code = 0, BufferHandle = request.Result.Handle,
                 BufferOffset = request.Result.Offset, DataSize = size, BufferSize = request.Result.Size,
             }
             : new PendingTransaction { DebugId = id, BufferHandle = -1 };

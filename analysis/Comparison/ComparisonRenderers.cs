@@ -151,7 +151,13 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
     {
         json.WriteStartObject();
         json.WriteString("metric", m.Metric);
-        json.WriteString("kind", m.Kind.ToString().ToLowerInvariant());
+        json.WriteString("kind", m.Kind switch
+        {
+            MetricKind.Count => "count",
+            MetricKind.Duration => "duration",
+            MetricKind.DurationExtreme => "duration_extreme",
+            _ => "label",
+        });
         json.WriteString("direction", m.Direction switch
         {
             MetricDirection.LowerIsBetter => "lower_is_better",
@@ -179,7 +185,16 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
         Interval(json, "relative_ci", m.RelativeInterval);
         Number(json, "p_value", m.PValue);
         json.WriteString("verdict", Name(m.Verdict));
-        json.WriteString("method", m.Method.ToString());
+        json.WriteString("method", m.Method switch
+        {
+            ComparisonMethod.MannWhitney => "mann_whitney",
+            ComparisonMethod.BlockBootstrap => "block_bootstrap",
+            ComparisonMethod.Structural => "structural",
+            ComparisonMethod.SingleRunCount => "single_run_count",
+            ComparisonMethod.PointEstimate => "point_estimate",
+            ComparisonMethod.Identity => "identity",
+            _ => "missing",
+        });
         json.WriteString("reason", m.Reason);
         json.WriteEndObject();
     }

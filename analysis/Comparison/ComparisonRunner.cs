@@ -48,7 +48,7 @@ public static class ComparisonRunner
     /// <summary>Evaluates the gate file; writes text (or Markdown) to <paramref name="output"/> and JUnit XML to <paramref name="junit"/> when given.</summary>
     public static GateOutcome Gate(
         string configPath, IReadOnlyList<string> baselinePaths, IReadOnlyList<string> candidatePaths, bool markdown,
-        TextWriter? junit, TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null)
+        Stream? junit, TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(output);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 
 namespace BinderTrace.Analysis.Comparison;
@@ -57,7 +58,8 @@ public static class GateMarkdownRenderer
 /// </summary>
 public static class GateJUnitWriter
 {
-    public static void Write(TextWriter output, GateReport report)
+    /// <summary>Writes UTF-8 (the declaration says so) to <paramref name="output"/>.</summary>
+    public static void Write(Stream output, GateReport report)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(report);
@@ -65,7 +67,7 @@ public static class GateJUnitWriter
         var failures = cases.Count(c => c.Status == GateStatus.Fail).ToString(CultureInfo.InvariantCulture);
         var skipped = cases.Count(c => c.Status == GateStatus.Inconclusive).ToString(CultureInfo.InvariantCulture);
         var tests = cases.Count.ToString(CultureInfo.InvariantCulture);
-        using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false });
+        using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) });
         xml.WriteStartDocument();
         xml.WriteStartElement("testsuites");
         xml.WriteAttributeString("name", "bindertrace gate");

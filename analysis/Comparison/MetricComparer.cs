@@ -161,8 +161,9 @@ public sealed class MetricComparer
     }
 
     /// <summary>
-    /// The metric's value in one run: from the report; else from the run's samples; else 0 when the run has
-    /// a report but no such distribution (an empty event class is left out of reports).
+    /// The metric's value in one run: from the report; else from the run's samples; else 0 when the run was
+    /// analysed from a trace (it has samples) and saw no event of that family. A saved report without samples
+    /// says nothing about families it does not contain, so there the metric is missing, never 0.
     /// </summary>
     private static bool TryValue(TraceMeasurement run, MetricTraits traits, out double value)
     {
@@ -180,7 +181,7 @@ public sealed class MetricComparer
                 return !double.IsNaN(value);
             }
 
-            if (ReportDocument.Find(run.Report, family) is null && IsDistributionField(field))
+            if (run.Samples.Count > 0 && ReportDocument.Find(run.Report, family) is null && IsDistributionField(field))
             {
                 value = 0;
                 return true;

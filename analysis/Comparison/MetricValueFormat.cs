@@ -73,7 +73,7 @@ public static class MetricValueFormat
         ComparisonMethod.Structural => $"Structural: an event class present on one side (>= {options.MinimumStructuralCount} events per run) and absent on the other; decidable from one run.",
         ComparisonMethod.SingleRunCount => "Counts from one run: only an event class appearing or vanishing is decidable; counts vary between runs far more than Poisson.",
         ComparisonMethod.PointEstimate => $"One run without samples: the point estimate must lie beyond the squared run-to-run allowance x{Number(1 + options.RunToRunAllowance)}, with >= {options.MinimumSingleRunEvents} events per side; min, max and rarer classes are not decided.",
-        ComparisonMethod.Identity => "Equal values, labels or informational metrics.",
+        ComparisonMethod.Identity => "Equal values, labels, informational metrics, or a single-run change within the practical threshold.",
         _ => "The metric is missing on one side.",
     };
 

@@ -15,7 +15,8 @@ namespace BinderTrace.Analysis.Comparison;
 /// of the relative change must lie beyond the run-to-run allowance (and the threshold); otherwise inconclusive,
 /// "collect more runs". Without samples, the point estimate must lie beyond the allowance squared. A min or max
 /// (one event) and rarer classes are never decided from one run.</item>
-/// <item>One run per side, counts: only structural changes are decided; identical values are no change.</item>
+/// <item>One run per side, counts: only structural changes are decided.</item>
+/// <item>One run per side, any change within the practical threshold: no change.</item>
 /// </list>
 /// </summary>
 public static class VerdictRules
@@ -62,6 +63,12 @@ public static class VerdictRules
         if (traits.Direction == MetricDirection.Informational)
         {
             return Result(evidence, baseline, candidate, Verdict.NotJudged, ComparisonMethod.Identity, "informational");
+        }
+
+        if (!threshold.IsExceededBy(baseline, candidate - baseline))
+        {
+            return Result(evidence, baseline, candidate, Verdict.NoChange, ComparisonMethod.Identity,
+                $"change within {threshold} (one run per side: run-to-run variation not measured)");
         }
 
         return traits.Kind == MetricKind.Count

@@ -15,6 +15,28 @@ public enum LruAddOrder
     Mixed,
 }
 
+/// <summary>How the mmap_lock relates to a <c>binder_alloc_page_start…_end</c> window on the installing task.</summary>
+public enum InstallLocking
+{
+    /// <summary>No install window seen.</summary>
+    Unknown,
+
+    /// <summary>The window began inside a write hold that spans the range (6.1.31+, 6.4–6.7).</summary>
+    InsideWriteHold,
+
+    /// <summary>The window began inside a read hold (6.1.0–6.1.30).</summary>
+    InsideReadHold,
+
+    /// <summary>A write lock is taken and released inside the window (6.8–6.13).</summary>
+    WriteLockInside,
+
+    /// <summary>A read lock is taken inside the window (6.14+ fallback).</summary>
+    ReadLockInside,
+
+    /// <summary>No mmap_lock event (6.14+ per-VMA lock).</summary>
+    NoLock,
+}
+
 /// <summary>Which unmap tracepoint of one shrunk page fires first.</summary>
 public enum UnmapOrder
 {
@@ -125,6 +147,31 @@ public sealed record StructuralSignature
     public MemcgForm MemcgForm => Classify(MmapLockEventsWithMemcgPath, MmapLockEventsWithMemcgId, MemcgForm.Unknown, MemcgForm.Path, MemcgForm.Id, MemcgForm.Mixed);
 
     public bool UpdatePageRangeSeen => UpdatePageRangeEvents > 0;
+
+    /// <summary>The most common window class (ties go to the earlier class in <see cref="InstallLocking"/> order).</summary>
+    public InstallLocking DominantInstallLocking
+    {
+        get
+        {
+            var best = InstallLocking.Unknown;
+            long count = 0;
+            Consider(InstallLocking.InsideWriteHold, InstallWindowsInsideWriteHold);
+            Consider(InstallLocking.InsideReadHold, InstallWindowsInsideReadHold);
+            Consider(InstallLocking.WriteLockInside, InstallWindowsWithWriteLockInside);
+            Consider(InstallLocking.ReadLockInside, InstallWindowsWithReadLockInside);
+            Consider(InstallLocking.NoLock, InstallWindowsWithoutLock);
+            return best;
+
+            void Consider(InstallLocking kind, long n)
+            {
+                if (n > count)
+                {
+                    best = kind;
+                    count = n;
+                }
+            }
+        }
+    }
 
     /// <summary>The most frequent install-allocation shape, or "" when no allocation installed a page.</summary>
     public string DominantInstallAllocationShape => Dominant(InstallAllocationShapes);

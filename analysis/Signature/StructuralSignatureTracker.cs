@@ -19,6 +19,19 @@ public sealed class StructuralSignatureTracker
     private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId;
     private string? _lastName;
 
+    /// <summary>Reads <paramref name="source"/> to the end and returns its signature.</summary>
+    public static StructuralSignature Compute(ITraceEventSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var tracker = new StructuralSignatureTracker();
+        while (source.TryRead(out var e))
+        {
+            tracker.Process(e);
+        }
+
+        return tracker.Build();
+    }
+
     public void Process(in TraceEvent e)
     {
         if (!ReferenceEquals(e.Name, _lastName))

@@ -35,19 +35,27 @@ internal static class GateCommand
             var loader = CompareCommand.Loader(parse);
             return CompareCommand.RunReportingInputErrors(() =>
             {
-                using var junitWriter = parseResult.GetValue(junit) is { Length: > 0 } junitPath ? OpenJUnit(junitPath) : null;
-                return (ExitCode)(int)ComparisonRunner.Gate(
-                    configPath, baselinePaths, candidatePaths, parseResult.GetValue(markdown), junitWriter, loader, output);
+                var junitPath = parseResult.GetValue(junit);
+                using var junitXml = string.IsNullOrEmpty(junitPath) ? null : new MemoryStream();
+                var outcome = ComparisonRunner.Gate(
+                    configPath, baselinePaths, candidatePaths, parseResult.GetValue(markdown), junitXml, loader, output);
+                if (junitXml is not null)
+                {
+                    WriteJUnit(junitPath!, junitXml.ToArray());
+                }
+
+                return (ExitCode)(int)outcome;
             });
         }));
         return command;
     }
 
-    private static StreamWriter OpenJUnit(string path)
+    /// <summary>Written after the evaluation, so a usage error never leaves a half-written report behind.</summary>
+    private static void WriteJUnit(string path, byte[] xml)
     {
         try
         {
-            return new StreamWriter(path);
+            File.WriteAllBytes(path, xml);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

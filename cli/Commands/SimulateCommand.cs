@@ -22,7 +22,8 @@ internal static class SimulateCommand
         command.Options.Add(duration);
         command.Options.Add(output);
         command.Options.Add(list);
-        command.SetAction(parseResult => SimulationInvocation.Run(
+        // The async overload gives the action the Ctrl-C token; the simulation itself runs synchronously.
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(SimulationInvocation.Run(
             parseResult.GetValue(allocator),
             parseResult.GetValue(workload),
             parseResult.GetValue(seed),
@@ -30,7 +31,8 @@ internal static class SimulateCommand
             parseResult.GetValue(output),
             parseResult.GetValue(list),
             Console.Out,
-            Console.Error));
+            Console.Error,
+            cancellationToken)));
         return command;
     }
 }

@@ -10,7 +10,7 @@ public sealed record ParseOptions
     public int MaxLineBytes { get; init; } = 1 << 20;
 
     /// <summary>How many events the timestamp re-orderer may hold back; bounds memory.</summary>
-    public int ReorderWindow { get; init; } = 1 << 16;
+    public int ReorderWindow { get; init; } = 1 << 12;
 
     public static ParseOptions Default { get; } = new();
 }

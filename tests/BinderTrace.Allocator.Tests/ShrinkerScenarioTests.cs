@@ -92,9 +92,13 @@ public sealed class ShrinkerScenarioTests
         var h = new DesignHarness(design);
         var request = h.Allocate(9000);
         h.RunToEnd();
+
+        // The debugfs-style counters (binder's "pages: active:lru:free" and pages_high): 3 pages in use after the install.
+        Assert.Equal((3, 0, 3), (h.Process.Pages.ActiveCount, h.Process.Pages.LruCount, h.Process.Pages.PagesHigh));
         h.Free(request.Result.Handle);
         h.RunToEnd();
         Assert.Equal(3, h.Context.Lru.Count);
+        Assert.Equal((0, 3), (h.Process.Pages.ActiveCount, h.Process.Pages.LruCount));
         return h;
     }
 }

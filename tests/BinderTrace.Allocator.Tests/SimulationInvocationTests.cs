@@ -36,6 +36,24 @@ public sealed class SimulationInvocationTests
     }
 
     [Fact]
+    public void Cancellation_stops_the_run_with_code_130_and_leaves_no_output_behind()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-cancel-{Environment.ProcessId}.txt");
+        try
+        {
+            var stderr = new StringWriter();
+            var code = SimulationInvocation.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, new CancellationToken(canceled: true));
+            Assert.Equal(SimulationInvocation.Cancelled, code);
+            Assert.Equal("bindertrace simulate: cancelled", stderr.ToString().Trim());
+            Assert.False(File.Exists(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void List_shows_every_design_with_its_kernels_and_every_preset()
     {
         var stdout = new StringWriter();

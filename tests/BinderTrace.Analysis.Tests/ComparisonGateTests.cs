@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using BinderTrace.Analysis.Comparison;
@@ -125,12 +126,15 @@ public sealed class ComparisonGateTests
         Assert.Equal(GateOutcome.Regression, GateEvaluator.Evaluate(config, baseline, ReinstallRuns(200), Fast).Outcome);
     }
 
-    [Fact]
-    public void A_single_run_count_change_is_inconclusive()
+    [Theory]
+    [InlineData(10, 200, GateOutcome.Inconclusive)] // +190 > 50, but one run cannot decide a count
+    [InlineData(10, 55, GateOutcome.Pass)] // +45: within the limit
+    [InlineData(300, 100, GateOutcome.Pass)] // -200: undecidable, but a decrease is not the regression this gate asks about
+    public void Single_run_count_gates(long baseline, long candidate, GateOutcome expected)
     {
         var config = GateConfig.Parse("""{"gates": [{"metric": "pages.reinstalls_after_reclaim", "max_increase": 50}]}""", "g.json");
-        var report = GateEvaluator.Evaluate(config, [Measurement(Report(1000, 5000, reinstalls: 10))], [Measurement(Report(1000, 5000, reinstalls: 200))], Fast);
-        Assert.Equal(GateOutcome.Inconclusive, report.Outcome);
+        var report = GateEvaluator.Evaluate(config, [Measurement(Report(1000, 5000, reinstalls: baseline))], [Measurement(Report(1000, 5000, reinstalls: candidate))], Fast);
+        Assert.Equal(expected, report.Outcome);
     }
 
     [Fact]
@@ -194,11 +198,13 @@ public sealed class ComparisonGateTests
             "gates.json");
         // Binder write holds 0 -> 1200: the count gate fails (structural), p99 fails too; reinstalls pass.
         var report = GateEvaluator.Evaluate(config, [Measurement(Report(0, 0))], [Measurement(Report(1200, 5000))], Fast);
-        var output = new StringWriter();
+        using var output = new MemoryStream();
 
         GateJUnitWriter.Write(output, report);
 
-        var xml = XDocument.Parse(output.ToString());
+        // The declaration must match the bytes: UTF-8, no byte-order mark.
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", Encoding.UTF8.GetString(output.ToArray()), StringComparison.Ordinal);
+        var xml = XDocument.Load(new MemoryStream(output.ToArray()));
         var suite = xml.Root!.Element("testsuite")!;
         var cases = suite.Elements("testcase").ToList();
         Assert.Equal(4, cases.Count); // 3 gates + data quality
@@ -215,11 +221,11 @@ public sealed class ComparisonGateTests
     {
         var config = GateConfig.Parse(IssueExample, "gates.json");
         var report = GateEvaluator.Evaluate(config, [Measurement(Report(1000, 5000))], [Measurement(Report(1000, 5600))], Fast);
-        var output = new StringWriter();
+        using var output = new MemoryStream();
 
         GateJUnitWriter.Write(output, report);
 
-        var suite = XDocument.Parse(output.ToString()).Root!.Element("testsuite")!;
+        var suite = XDocument.Load(new MemoryStream(output.ToArray())).Root!.Element("testsuite")!;
         Assert.Equal("1", suite.Attribute("skipped")!.Value);
         Assert.Single(suite.Elements("testcase"), c => c.Element("skipped") is not null);
     }
@@ -238,14 +244,14 @@ public sealed class ComparisonGateTests
                 ["cand.txt"] = Measurement(Report(1200, 5000), "cand.txt"),
             };
             var output = new StringWriter();
-            var junit = new StringWriter();
+            using var junit = new MemoryStream();
 
             var outcome = ComparisonRunner.Gate(configPath, ["base.txt"], ["cand.txt"], markdown: true, junit, path => reports[path], output, Fast);
 
             Assert.Equal(GateOutcome.Regression, outcome);
             Assert.StartsWith("### BinderTrace gate: **fail**", output.ToString(), StringComparison.Ordinal);
             Assert.Contains("| mmap_lock.binder.hold_ns.write.p99 | FAIL |", output.ToString(), StringComparison.Ordinal);
-            Assert.NotNull(XDocument.Parse(junit.ToString()).Root);
+            Assert.Equal("testsuites", XDocument.Load(new MemoryStream(junit.ToArray())).Root!.Name.LocalName);
         }
         finally
         {

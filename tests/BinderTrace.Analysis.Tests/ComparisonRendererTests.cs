@@ -27,7 +27,7 @@ public sealed class ComparisonRendererTests
         Assert.Equal(-1200, (double)row["change"]!["absolute"]!);
         Assert.Equal(-1.0, (double)row["change"]!["relative"]!);
         Assert.Equal("improved", (string?)row["verdict"]);
-        Assert.Equal("Structural", (string?)row["method"]);
+        Assert.Equal("structural", (string?)row["method"]);
         Assert.Null(row["ci"]);
         Assert.Equal("truncated", (string?)json["data_quality"]![0]!["issue"]);
         Assert.Equal(Structural.Metrics.Count, json["metrics"]!.AsArray().Count);
