@@ -27,7 +27,7 @@ measure() { # label, command...
   t1=$(date +%s.%N)
   local secs; secs=$(echo "$t1 - $t0" | bc)
   printf '%-28s %8.2f s  %8.1f MB/s  peak RSS %6d MB\n' "$label" "$secs" "$(echo "$mb / $secs" | bc -l)" "$((rss / 1024))"
-  echo "$secs"  >"bench/data/.last-$label"
+  echo "$secs" >"bench/data/.last-${label//[^a-z]/_}"
 }
 
 echo "input: $data ($mb MB)"
@@ -36,5 +36,9 @@ measure "stats" bench/data/cli/bindertrace stats "$data" | head -n 1
 for extra in "${@:2}"; do
   measure "$extra" bench/data/cli/bindertrace $extra "$data" | head -n 1
 done
-wc=$(cat "bench/data/.last-wc -l"); st=$(cat bench/data/.last-stats)
+wc=$(cat bench/data/.last-wc__l); st=$(cat bench/data/.last-stats)
 printf 'stats / wc -l time ratio: %.2f\n' "$(echo "$st / $wc" | bc -l)"
+for extra in "${@:2}"; do
+  t=$(cat "bench/data/.last-${extra//[^a-z]/_}")
+  printf '%s / stats time ratio: %.2f (stats throughput kept: %.0f %%)\n' "${extra%% *}" "$(echo "$t / $st" | bc -l)" "$(echo "100 * $st / $t" | bc -l)"
+done

@@ -10,10 +10,12 @@ namespace BinderTrace.Analysis.Signature;
 public sealed class StructuralSignatureTracker
 {
     private readonly Dictionary<int, TaskTrack> _tasks = [];
-    private readonly SortedSet<string> _eventNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _installShapes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _freeShapes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _shrinkShapes = new(StringComparer.Ordinal);
+    private readonly bool[] _kindSeen = new bool[Enum.GetValues<EventKind>().Length];
+    private readonly HashSet<string> _otherNames = new(StringComparer.Ordinal);
+    private int _tasksWithOpenFree;
+    private readonly ShapeCounter _installShapes = new();
+    private readonly ShapeCounter _freeShapes = new();
+    private readonly ShapeCounter _shrinkShapes = new();
     private long _windows, _inWriteHold, _inReadHold, _writeInside, _readInside, _noLock;
     private long _holdsWithWindows, _holdsWithSeveral, _lruAscending, _lruDescending, _userFirst, _kernelFirst;
     private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId;
@@ -34,14 +36,15 @@ public sealed class StructuralSignatureTracker
 
     public void Process(in TraceEvent e)
     {
-        if (!ReferenceEquals(e.Name, _lastName))
+        NoteName(e);
+        if (!ShapesAllocator(e.Kind))
         {
-            _lastName = e.Name;
-            _eventNames.Add(e.Name);
-        }
+            // Any other binder event of a task (write_done, ioctl_done…) still ends that task's free.
+            if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && _tasks.TryGetValue(e.Pid, out var other) && other.Free.Count > 0)
+            {
+                EndFree(other);
+            }
 
-        if (e.Kind is EventKind.Generic or EventKind.LostEvents or EventKind.TracingMark or EventKind.SchedSwitch or EventKind.SchedWakeup)
-        {
             return;
         }
 
@@ -66,13 +69,13 @@ public sealed class StructuralSignatureTracker
             case EventKind.BinderTransactionAllocBuf:
                 if (t.InAllocation && t.Installed)
                 {
-                    Count(_installShapes, string.Join(' ', t.Allocation));
+                    _installShapes.Count(t.Allocation);
                 }
 
                 t.InAllocation = false;
                 break;
             case EventKind.BinderTransactionBufferRelease:
-                t.Free.Add("buffer_release");
+                AddFreeToken(t, "buffer_release");
                 break;
             case EventKind.BinderUpdatePageRange:
                 OnRange(t, e.PageRange);
@@ -139,15 +142,55 @@ public sealed class StructuralSignatureTracker
             UpdatePageRangeWrapped = _wrappedRanges,
             MmapLockEventsWithMemcgPath = _memcgPath,
             MmapLockEventsWithMemcgId = _memcgId,
-            EventNames = [.. _eventNames],
-            InstallAllocationShapes = new Dictionary<string, long>(_installShapes, StringComparer.Ordinal),
-            FreeShapes = new Dictionary<string, long>(_freeShapes, StringComparer.Ordinal),
-            ShrinkPageShapes = new Dictionary<string, long>(_shrinkShapes, StringComparer.Ordinal),
+            EventNames = [.. EventNamesSeen()],
+            InstallAllocationShapes = _installShapes.ToDictionary(),
+            FreeShapes = _freeShapes.ToDictionary(),
+            ShrinkPageShapes = _shrinkShapes.ToDictionary(),
         };
     }
 
-    private static void Count(Dictionary<string, long> shapes, string shape) =>
-        shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
+    /// <summary>The event kinds whose order makes up an allocation, free or shrinker shape.</summary>
+    private static bool ShapesAllocator(EventKind kind) => kind is
+        EventKind.BinderTransaction or EventKind.BinderTransactionAllocBuf or EventKind.BinderTransactionBufferRelease
+        or (>= EventKind.BinderUpdatePageRange and <= EventKind.BinderUnmapKernelEnd)
+        or EventKind.MmapLockStartLocking or EventKind.MmapLockAcquireReturned or EventKind.MmapLockReleased;
+
+    private static bool IsBinderOrLock(EventKind kind) =>
+        kind is not (EventKind.Generic or EventKind.LostEvents or EventKind.TracingMark or EventKind.SchedSwitch or EventKind.SchedWakeup);
+
+    /// <summary>Typed kinds are flagged by kind; only generic names (rare) go through a set.</summary>
+    private void NoteName(in TraceEvent e)
+    {
+        if (e.Kind is EventKind.Generic or EventKind.TracingMark)
+        {
+            if (!ReferenceEquals(e.Name, _lastName))
+            {
+                _lastName = e.Name;
+                _otherNames.Add(e.Name);
+            }
+        }
+        else
+        {
+            _kindSeen[(int)e.Kind] = true;
+        }
+    }
+
+    private IEnumerable<string> EventNamesSeen() =>
+        Enumerable.Range(0, _kindSeen.Length)
+            .Where(kind => _kindSeen[kind])
+            .Select(kind => EventNames.Of((EventKind)kind))
+            .Concat(_otherNames)
+            .Order(StringComparer.Ordinal);
+
+    private void AddFreeToken(TaskTrack t, string token)
+    {
+        if (t.Free.Count == 0)
+        {
+            _tasksWithOpenFree++;
+        }
+
+        AddToken(t.Free, token);
+    }
 
     private static void AddToken(List<string> tokens, string token)
     {
@@ -177,7 +220,7 @@ public sealed class StructuralSignatureTracker
         }
 
         EndLruRun(t);
-        AddToken(t.Free, "update_page_range");
+        AddFreeToken(t, "update_page_range");
     }
 
     private static void OnWindowStart(TaskTrack t)
@@ -227,9 +270,9 @@ public sealed class StructuralSignatureTracker
         }
     }
 
-    private static void OnFreeLru(TaskTrack t, long page)
+    private void OnFreeLru(TaskTrack t, long page)
     {
-        AddToken(t.Free, "free_lru");
+        AddFreeToken(t, "free_lru");
         if (t.LruRunLength > 0)
         {
             var direction = page > t.LruLastPage ? 1 : -1;
@@ -257,7 +300,12 @@ public sealed class StructuralSignatureTracker
         EndLruRun(t);
         if (t.Free.Count > 1)
         {
-            Count(_freeShapes, string.Join(' ', t.Free));
+            _freeShapes.Count(t.Free);
+        }
+
+        if (t.Free.Count > 0)
+        {
+            _tasksWithOpenFree--;
         }
 
         t.Free.Clear();
@@ -349,7 +397,7 @@ public sealed class StructuralSignatureTracker
     {
         if (t.ShrinkPage >= 0 && t.Shrink.Count > 0)
         {
-            Count(_shrinkShapes, string.Join(' ', t.Shrink));
+            _shrinkShapes.Count(t.Shrink);
         }
 
         t.ShrinkPage = -1;

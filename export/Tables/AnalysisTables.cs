@@ -4,7 +4,7 @@ namespace BinderTrace.Export.Tables;
 
 /// <summary>
 /// Column layouts of the analysis tables (rows from <see cref="IAnalysisSink"/>). Times are TIMESTAMP(NANOS)
-/// on the trace clock; -1 ("not seen in the trace") becomes null. Names are documented in export/README.md.
+/// on the trace clock; -1 ("not seen in the trace") becomes null. Names are documented in the README (Parquet export).
 /// </summary>
 internal static class AnalysisTables
 {

@@ -6,7 +6,7 @@ namespace BinderTrace.Export.Tables;
 /// The <c>events</c> table: one row per trace event. The common header columns are always set; each typed
 /// column is set only for the event kinds that carry that field (its <c>presentIn</c> kinds) and is null
 /// elsewhere, so a column's null count is the number of events without that field. Rows are classed by
-/// <see cref="EventKind"/>, so a getter only ever sees events of its kinds. Meanings are in export/README.md.
+/// <see cref="EventKind"/>, so a getter only ever sees events of its kinds. Meanings are in the README (Parquet export).
 /// </summary>
 internal static class EventsTable
 {

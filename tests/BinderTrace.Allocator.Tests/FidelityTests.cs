@@ -27,7 +27,7 @@ public sealed class FidelityTests
     [InlineData("7.3.4+deb13-amd64", "light", "page-concurrent", "reclaim")]
     public void Simulation_has_the_structural_signature_of_the_real_capture(string kernel, string capture, string design, string preset)
     {
-        var real = Signature(TraceReader.Open(Path.Combine(RepoPaths.Traces, kernel, capture, "trace.txt.gz"), ParseOptions.Default));
+        var real = Signature(TraceReader.Open(Path.Combine(RepositoryPaths.SharedTraces, kernel, capture, "trace.txt.gz"), ParseOptions.Default));
         var sim = Signature(new SimulatedTraceSource(new SimulationOptions(design, WorkloadPresets.Find(preset)!, 3, 50_000_000)));
 
         Assert.NotEqual(InstallLocking.Unknown, real.DominantInstallLocking);
@@ -52,7 +52,7 @@ public sealed class FidelityTests
     public void Real_light_captures_show_the_facts_the_traces_readme_states(
         string kernel, long windows, InstallLocking locking, LruAddOrder lru, UnmapOrder unmap, MemcgForm memcg)
     {
-        var s = Signature(TraceReader.Open(Path.Combine(RepoPaths.Traces, kernel, "light", "trace.txt.gz"), ParseOptions.Default));
+        var s = Signature(TraceReader.Open(Path.Combine(RepositoryPaths.SharedTraces, kernel, "light", "trace.txt.gz"), ParseOptions.Default));
         Assert.Equal(locking, s.DominantInstallLocking);
         Assert.Equal(lru, s.LruAddOrder);
         Assert.Equal(unmap, s.UnmapOrder);

@@ -13,7 +13,7 @@ public sealed class SignatureTrackerTests
     [Fact]
     public void Six_one_snippet_gives_the_hand_counted_signature()
     {
-        using var source = TraceReader.Open(RepoPaths.Fixture("signature-6.1-light-snippet.txt"), new ParseOptions { Strict = true });
+        using var source = TraceReader.Open(RepositoryPaths.Fixture("allocator", "signature-6.1-light-snippet.txt"), new ParseOptions { Strict = true });
         var tracker = new StructuralSignatureTracker();
         while (source.TryRead(out var e))
         {

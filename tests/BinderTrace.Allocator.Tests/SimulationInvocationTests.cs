@@ -68,7 +68,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Workload_file_overrides_preset_defaults()
     {
-        var options = SimulationInvocation.Resolve("page-write", RepoPaths.Fixture("workload-small.json"), 9, "20ms");
+        var options = SimulationInvocation.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
         Assert.Equal("small-fixture", options.Workload.Name);
         Assert.Equal(2, options.Workload.Cpus);
         Assert.Equal(3, options.Workload.ClientProcesses);
@@ -80,7 +80,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Two_server_processes_both_receive_transactions()
     {
-        var options = SimulationInvocation.Resolve("page-concurrent", RepoPaths.Fixture("workload-small.json"), 9, "20ms");
+        var options = SimulationInvocation.Resolve("page-concurrent", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
         Assert.Equal(2, options.Workload.ServerProcesses);
         var targets = new HashSet<int>();
         using var source = new SimulatedTraceSource(options);
@@ -99,7 +99,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Workload_file_with_an_unknown_field_names_file_and_position()
     {
-        var e = Assert.Throws<InvalidDataException>(() => SimulationInvocation.Resolve("page-write", RepoPaths.Fixture("workload-unknown-field.json"), 1, null));
+        var e = Assert.Throws<InvalidDataException>(() => SimulationInvocation.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-unknown-field.json"), 1, null));
         Assert.Contains("workload-unknown-field.json: line 3", e.Message, StringComparison.Ordinal);
     }
 

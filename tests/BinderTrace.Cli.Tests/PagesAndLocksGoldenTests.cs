@@ -10,7 +10,7 @@ namespace BinderTrace.Tests;
 /// </summary>
 public sealed class PagesAndLocksGoldenTests
 {
-    private static readonly string Fixture = FixturePath("range-write-install-free-reclaim.txt");
+    private static readonly string Fixture = RepositoryPaths.Fixture("analysis", "range-write-install-free-reclaim.txt");
 
     /// <summary>
     /// Page 0: installed at 5.081205, on the LRU from 5.083790 to the end → active 2,585,000 ns, LRU time not closed (0).
@@ -77,18 +77,5 @@ public sealed class PagesAndLocksGoldenTests
         var error = new StringWriter();
         var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static string FixturePath(string name, [CallerFilePath] string source = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(source)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BinderTrace.slnx")))
-            {
-                return Path.Combine(dir.FullName, "fixtures", "analysis", name);
-            }
-        }
-
-        throw new InvalidOperationException("BinderTrace.slnx not found above " + source);
     }
 }

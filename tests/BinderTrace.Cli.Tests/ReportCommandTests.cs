@@ -11,7 +11,7 @@ namespace BinderTrace.Tests;
 /// </summary>
 public sealed class ReportCommandTests
 {
-    private static readonly string Capture = Path.Combine(SharedTraces(), "6.1.0-56-amd64", "light", "trace.txt.gz");
+    private static readonly string Capture = RepositoryPaths.SharedCapture("6.1.0-56-amd64", "light");
 
     /// <summary><c>zcat trace.txt.gz | grep -c ' binder_alloc_page_end:'</c> = 97; design per traces/README.md.</summary>
     [Fact]
@@ -110,19 +110,5 @@ public sealed class ReportCommandTests
         var error = new StringWriter();
         var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
-    }
-
-    /// <summary>../shared/traces beside the repository, found above this source file (test binaries may live in an artifacts folder).</summary>
-    private static string SharedTraces([CallerFilePath] string source = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(source)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BinderTrace.slnx")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "traces"));
-            }
-        }
-
-        throw new InvalidOperationException("BinderTrace.slnx not found above " + source);
     }
 }

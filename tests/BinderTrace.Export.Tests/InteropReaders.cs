@@ -30,9 +30,7 @@ public static class InteropReaders
 
     public static readonly string[] All = [DuckDb, Hyparquet, ParquetWasm];
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    public static string InteropDirectory => Path.Combine(RepoRoot, "tests", "interop");
+    public static string InteropDirectory => Path.Combine(RepositoryPaths.Root, "tests", "interop");
 
     public static ReaderSummary Summarize(string reader, string path)
     {
@@ -100,26 +98,5 @@ public static class InteropReaders
         }
 
         return result;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BinderTrace.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        // Built with --artifacts-path outside the repository: the project recorded where it was built from.
-        var recorded = typeof(InteropReaders).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "BinderTrace.RepoRoot")?.Value;
-        if (recorded is not null && File.Exists(Path.Combine(recorded, "BinderTrace.slnx")))
-        {
-            return recorded;
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (the folder holding BinderTrace.slnx).");
     }
 }

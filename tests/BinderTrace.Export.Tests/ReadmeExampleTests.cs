@@ -8,7 +8,7 @@ using BinderTrace.Export;
 namespace BinderTrace.Tests;
 
 /// <summary>
-/// Runs the DuckDB query of export/README.md ("p99 of binder's mmap_lock write holds per kernel") against a
+/// Runs the DuckDB query of README.md ("p99 of binder's mmap_lock write holds per kernel") against a
 /// dataset exported the way the README says, with hold durations chosen so the answer is known by hand.
 /// </summary>
 public sealed class ReadmeExampleTests
@@ -59,7 +59,7 @@ public sealed class ReadmeExampleTests
 
     private static List<(string Kernel, string Holds, string P99, string Max)> RunReadmeQuery(string exports)
     {
-        var readme = File.ReadAllText(Path.Combine(InteropReaders.RepoRoot, "export", "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var block = readme[(readme.IndexOf("<!-- readme-sql-begin -->", StringComparison.Ordinal) + 25)..readme.IndexOf("<!-- readme-sql-end -->", StringComparison.Ordinal)];
         var sql = block.Replace("```sql", "", StringComparison.Ordinal).Replace("```", "", StringComparison.Ordinal)
             .Replace("'exports/", $"'{exports}/", StringComparison.Ordinal);

@@ -14,7 +14,7 @@ namespace BinderTrace.Tests;
 public sealed class RealTraceExportTests
 {
     private static readonly string Trace = Path.Combine(
-        InteropReaders.RepoRoot, "..", "shared", "traces", "6.12.107+deb13-amd64", "light", "trace.txt.gz");
+        RepositoryPaths.Root, "..", "shared", "traces", "6.12.107+deb13-amd64", "light", "trace.txt.gz");
 
     [Fact]
     public void Events_and_summary_of_a_real_trace_match_shell_counts_in_every_reader()

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using BinderTrace.Events;
 using BinderTrace.Parsers;
@@ -43,27 +42,7 @@ internal static class TraceInput
         return Assert.Single(events);
     }
 
-    /// <summary>
-    /// The repository root (the folder holding BinderTrace.slnx): searched above the test binaries, and above
-    /// this source file when the binaries were built elsewhere (--artifacts-path).
-    /// </summary>
-    public static string RepoRoot => FindRoot(AppContext.BaseDirectory) ?? FindRoot(SourceDirectory())
-        ?? throw new InvalidOperationException("BinderTrace.slnx not found above " + AppContext.BaseDirectory);
+    public static string Fixture(string name) => RepositoryPaths.Fixture("ftrace", name);
 
-    private static string? FindRoot(string start)
-    {
-        var dir = new DirectoryInfo(start);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BinderTrace.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName;
-    }
-
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
-
-    public static string Fixture(string name) => Path.Combine(RepoRoot, "fixtures", "ftrace", name);
-
-    public static string SharedTraces => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "traces"));
+    public static string SharedTraces => RepositoryPaths.SharedTraces;
 }

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+
+namespace BinderTrace.Analysis.Signature;
+
+/// <summary>
+/// Counts event-order shapes (short sequences of token strings such as "update_page_range free_lru") without
+/// building a string per occurrence: sequences are walked through a trie keyed by token identity, and the
+/// text of a shape is made once, when it is first seen. Tokens must be string constants (compared by reference).
+/// </summary>
+internal sealed class ShapeCounter
+{
+    private readonly Dictionary<(int Node, string Token), int> _children = new(TokenEdgeComparer.Instance);
+    private readonly List<string> _text = [""];
+    private readonly List<long> _counts = [0];
+
+    public void Count(List<string> tokens)
+    {
+        var node = 0;
+        foreach (var token in tokens)
+        {
+            if (!_children.TryGetValue((node, token), out var child))
+            {
+                child = _counts.Count;
+                _children.Add((node, token), child);
+                _text.Add(node == 0 ? token : _text[node] + " " + token);
+                _counts.Add(0);
+            }
+
+            node = child;
+        }
+
+        _counts[node]++;
+    }
+
+    public Dictionary<string, long> ToDictionary()
+    {
+        var shapes = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var node = 1; node < _counts.Count; node++)
+        {
+            if (_counts[node] > 0)
+            {
+                shapes[_text[node]] = _counts[node];
+            }
+        }
+
+        return shapes;
+    }
+
+    private sealed class TokenEdgeComparer : IEqualityComparer<(int Node, string Token)>
+    {
+        public static readonly TokenEdgeComparer Instance = new();
+
+        public bool Equals((int Node, string Token) x, (int Node, string Token) y) => x.Node == y.Node && ReferenceEquals(x.Token, y.Token);
+
+        public int GetHashCode((int Node, string Token) edge) => HashCode.Combine(edge.Node, RuntimeHelpers.GetHashCode(edge.Token));
+    }
+}

@@ -1,0 +1,38 @@
+namespace BinderTrace.Tests;
+
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public void Default_demo_shows_binder_write_holds_vanishing_from_page_write_to_page_concurrent()
+    {
+        var result = CliRun.Invoke("demo", "--runs", "3");
+
+        Assert.Equal(0, result.ExitCode);
+        // KERNEL.md §3: page-write (6.8-6.13) takes one mmap write lock per missing page inside the install window;
+        // §4: page-concurrent (6.14+) installs under the per-VMA lock, so binder's write holds vanish.
+        var row = result.Output.Split('\n').Single(line => line.StartsWith("mmap_lock.binder.hold_ns.write.count ", StringComparison.Ordinal));
+        Assert.Contains("improved", row);
+        Assert.Contains("structural", row);
+        Assert.Matches(@"fingerprint\.design\s+page-write\s+page-concurrent", result.Output);
+        Assert.Contains("bindertrace report", result.Output);
+    }
+
+    [Fact]
+    public void An_unknown_design_is_an_input_error_naming_the_known_ones()
+    {
+        var result = CliRun.Invoke("demo", "--candidate-design", "page-magic");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("page-magic", result.Error);
+        Assert.Contains("page-concurrent", result.Error);
+    }
+
+    [Fact]
+    public void A_usage_error_exits_2_not_the_regression_code_1()
+    {
+        var result = CliRun.Invoke("demo", "--no-such-option");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--no-such-option", result.Error);
+    }
+}
