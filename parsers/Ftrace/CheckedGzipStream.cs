@@ -15,33 +15,23 @@ namespace BinderTrace.Parsers;
 /// four bytes happen to read as a number below the decoded length (the line reader still reports a cut inside
 /// a line).
 /// </remarks>
-internal sealed class CheckedGzipStream : Stream
+internal sealed class CheckedGzipStream : ForwardReadStream
 {
     // RFC 1952: 10-byte header, at least 2 bytes of deflate data, 8-byte trailer.
     private const int MinimumMemberBytes = 20;
 
     private readonly TailRecorder _compressed;
-    private readonly GZipStream _gzip;
     private long _decoded;
 
     public CheckedGzipStream(Stream compressed)
+        : this(new TailRecorder(compressed))
     {
-        _compressed = new TailRecorder(compressed);
-        _gzip = new GZipStream(_compressed, CompressionMode.Decompress);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    private CheckedGzipStream(TailRecorder compressed)
+        : base(new GZipStream(compressed, CompressionMode.Decompress))
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        _compressed = compressed;
     }
 
     /// <summary>Call once reading returned 0: true when the compressed input was cut.</summary>
@@ -49,7 +39,7 @@ internal sealed class CheckedGzipStream : Stream
     {
         // GZipStream may stop reading right after the last trailer; read what is left so the tail is final.
         _compressed.Drain();
-        if (_compressed.Length < MinimumMemberBytes)
+        if (_compressed.BytesRead < MinimumMemberBytes)
         {
             return true;
         }
@@ -59,54 +49,21 @@ internal sealed class CheckedGzipStream : Stream
         return sizeInTrailer > decodedModulo;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var n = _gzip.Read(buffer);
+        var n = Inner.Read(buffer);
         _decoded += n;
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _gzip.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     /// <summary>Passes reads through and keeps the last 8 bytes seen.</summary>
-    private sealed class TailRecorder(Stream inner) : Stream
+    private sealed class TailRecorder(Stream inner) : ForwardReadStream(inner)
     {
         private readonly byte[] _tail = new byte[8];
         private long _length;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
+        /// <summary>Compressed bytes read so far.</summary>
+        public long BytesRead => _length;
 
         public uint LastUInt32 => BinaryPrimitives.ReadUInt32LittleEndian(_tail.AsSpan(4));
 
@@ -118,11 +75,9 @@ internal sealed class CheckedGzipStream : Stream
             }
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer);
+            var n = Inner.Read(buffer);
             if (n >= _tail.Length)
             {
                 buffer.Slice(n - _tail.Length, _tail.Length).CopyTo(_tail);
@@ -135,26 +90,6 @@ internal sealed class CheckedGzipStream : Stream
 
             _length += n;
             return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
