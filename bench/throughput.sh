@@ -42,3 +42,10 @@ for extra in "${@:2}"; do
   t=$(cat "bench/data/.last-${extra//[^a-z]/_}")
   printf '%s / stats time ratio: %.2f (stats throughput kept: %.0f %%)\n' "${extra%% *}" "$(echo "$t / $st" | bc -l)" "$(echo "100 * $st / $t" | bc -l)"
 done
+
+echo
+echo "reference allocator, contended preset, 1 simulated second per run:"
+dotnet bench/bin/Release/net10.0/BinderTrace.Bench.dll simulate 1
+for design in page-write page-concurrent; do
+  measure "simulate $design text" bench/data/cli/bindertrace simulate --allocator "$design" --workload contended --seed 1 --duration 1s -o /dev/null | head -n 1
+done
