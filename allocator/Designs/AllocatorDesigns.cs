@@ -3,14 +3,14 @@ namespace BinderTrace.Allocator.Designs;
 /// <summary>The bundled designs, by command-line name.</summary>
 public static class AllocatorDesigns
 {
-    private static readonly AllocatorDesign[] Designs =
+    private static readonly SimulatedDesign[] Designs =
         [new RangeReadDesign(), new RangeWriteDesign(), new PageWriteDesign(), new PageConcurrentDesign(), new FaultDeferredDesign()];
 
     public static IReadOnlyList<AllocatorDesignInfo> All { get; } = Array.ConvertAll(Designs, d => d.Info);
 
     public static bool Exists(string name) => Find(name) is not null;
 
-    internal static AllocatorDesign? Find(string name)
+    internal static SimulatedDesign? Find(string name)
     {
         foreach (var design in Designs)
         {

@@ -10,7 +10,7 @@ namespace BinderTrace.Allocator.Designs;
 /// are installed one by one after the lock is dropped, over every page the buffer touches. Free traces the range
 /// unconditionally and adds installed pages in ascending order.
 /// </summary>
-internal abstract class PerPageDesign : AllocatorDesign
+internal abstract class PerPageDesign : SimulatedDesign
 {
     public override AsyncAccounting Accounting => AsyncAccounting.Size;
 

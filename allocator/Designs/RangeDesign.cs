@@ -11,7 +11,7 @@ namespace BinderTrace.Allocator.Designs;
 /// order. Empty ranges return before the tracepoint. The shrinker trylocks the mutex, then the mmap read lock,
 /// zaps (unmap_user) before freeing the page (unmap_kernel).
 /// </summary>
-internal abstract class RangeDesign : AllocatorDesign
+internal abstract class RangeDesign : SimulatedDesign
 {
     /// <summary>6.1.0–6.1.30 takes the mmap read lock around a VMA check on every allocation.</summary>
     protected abstract bool ChecksVmaUnderReadLock { get; }

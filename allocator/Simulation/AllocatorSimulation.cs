@@ -82,7 +82,7 @@ internal sealed class AllocatorSimulation
 
     public SimulationCounters Counters => Context.Counters;
 
-    internal AllocatorDesign Design { get; }
+    internal SimulatedDesign Design { get; }
 
     internal SimContext Context { get; }
 

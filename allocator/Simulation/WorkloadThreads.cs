@@ -13,7 +13,7 @@ namespace BinderTrace.Allocator.Simulation;
 /// is sent for two-way), and binder_transaction_buffer_release before BC_FREE_BUFFER frees the buffer.
 /// Simplifications: oneway transactions are not serialized per node; ioctl/command/return/sched events are not emitted.
 /// </summary>
-internal sealed class WorkloadThreads(SimContext c, AllocatorDesign design, WorkloadSpec spec, IReadOnlyList<BinderProcess> servers)
+internal sealed class WorkloadThreads(SimContext c, SimulatedDesign design, WorkloadSpec spec, IReadOnlyList<BinderProcess> servers)
 {
     /// <summary>TF_ONE_WAY in binder_transaction's flags.</summary>
     private const uint OneWayFlag = 0x01;

@@ -11,7 +11,7 @@ internal sealed class DesignHarness
 {
     public const int Tgid = 500;
 
-    private readonly AllocatorDesign _design;
+    private readonly SimulatedDesign _design;
 
     public DesignHarness(string designName)
     {

@@ -30,7 +30,7 @@ internal sealed class ShrinkResult
 /// per-page callback and (for the what-if) the receiver's first touch. Each emits the tracepoints that kernel
 /// emits, in its order, under the locks it holds (KERNEL.md §2–§4, §9).
 /// </summary>
-internal abstract class AllocatorDesign
+internal abstract class SimulatedDesign
 {
     public abstract AllocatorDesignInfo Info { get; }
 
