@@ -34,13 +34,5 @@ internal sealed class EventRecordingSource(
         return true;
     }
 
-    /// <summary>Reads whatever the consumer left unread, so the events table always holds the whole trace.</summary>
-    public void Drain()
-    {
-        while (TryRead(out _))
-        {
-        }
-    }
-
     public void Dispose() => inner.Dispose();
 }

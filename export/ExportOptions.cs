@@ -58,3 +58,6 @@ public delegate ITraceEventSource TraceOpener(string pathOrDash);
 /// and returns its report (the summary row and the design fingerprint come from it).
 /// </summary>
 public delegate TraceReport AnalysisRun(ITraceEventSource events, IAnalysisSink sink);
+
+/// <summary>The content digest of an input that has been read (<c>sha256:&lt;hex&gt;</c>), or null when it has none (stdin).</summary>
+public delegate string? InputDigest(string pathOrDash);

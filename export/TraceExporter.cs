@@ -4,6 +4,7 @@ using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 using BinderTrace.Export.Tables;
+using BinderTrace.Parsers;
 
 namespace BinderTrace.Export;
 
@@ -18,6 +19,7 @@ public sealed class TraceExporter
     private readonly ExportOptions _options;
     private readonly TraceOpener _open;
     private readonly AnalysisRun? _analysis;
+    private readonly InputDigest? _digest;
     private readonly TraceLabels _labels = new();
     private readonly TableDefinition<TraceEvent> _events;
     private readonly TableDefinition<PageInterval> _pageIntervals;
@@ -27,7 +29,11 @@ public sealed class TraceExporter
     private readonly TableDefinition<TraceReport> _summary;
 
     /// <param name="analysis">Required when <see cref="ExportOptions.Tables"/> includes an analysis table.</param>
-    public TraceExporter(ExportOptions options, TraceOpener open, AnalysisRun? analysis = null)
+    /// <param name="digest">
+    /// The input's digest once it has been read (e.g. from a <see cref="Sha256ReadStream"/> the opener put in the
+    /// read path); by default the exporter reads the file a second time, on another thread.
+    /// </param>
+    public TraceExporter(ExportOptions options, TraceOpener open, AnalysisRun? analysis = null, InputDigest? digest = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Tables == ExportTables.None)
@@ -48,6 +54,7 @@ public sealed class TraceExporter
         _options = options;
         _open = open;
         _analysis = analysis;
+        _digest = digest;
         var withSource = !options.PartitionBy.Contains(PartitionKey.Source);
         var withKernel = !options.PartitionBy.Contains(PartitionKey.Kernel);
         _events = _labels.AddColumns(EventsTable.Define(), withSource, withKernel);
@@ -98,20 +105,24 @@ public sealed class TraceExporter
     private void ExportTrace(string path, ITraceEventSource source, TableFileSet files, CancellationToken cancellation)
     {
         var kernel = KernelOf(source);
-        // The digest reads the file a second time; on the other core it costs no wall-clock time.
-        var sha256 = Task.Run(() => Sha256(path), cancellation);
+        var sha256 = _digest is null ? Task.Run(() => Sha256(path), cancellation) : null;
         _labels.Source = path;
         _labels.Kernel = kernel;
-        var recording = new EventRecordingSource(source, files.Events, cancellation);
+        // The events table is filled on a thread of its own, between the reader and the analysis on this one,
+        // so parsing, the events table and the analysis overlap; the hand-over queues bound the memory.
+        using var events = new PrefetchingEventSource(new EventRecordingSource(source, files.Events, cancellation));
         // An events-only export skips the analysis (it would about double the CPU time), so its footer has no fingerprint.
-        var report = (_options.Tables & ExportTables.Analysis) != 0 ? _analysis!(recording, files.Sink) : null;
-        recording.Drain();
+        var report = (_options.Tables & ExportTables.Analysis) != 0 ? _analysis!(events, files.Sink) : null;
+        while (events.TryRead(out _))
+        {
+            // Whatever the analysis left unread still goes into the events table.
+        }
         if (report is not null)
         {
             files.Summary?.Append(in report);
         }
 
-        files.AddTrace(new TraceFacts(path, source.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, sha256.GetAwaiter().GetResult()));
+        files.AddTrace(new TraceFacts(path, source.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, sha256?.GetAwaiter().GetResult() ?? _digest!(path)));
     }
 
     private string KernelOf(ITraceEventSource source) => _options.Kernel ?? source.Info.Kernel ?? "unknown";
@@ -159,7 +170,7 @@ public sealed class TraceExporter
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+        return Sha256ReadStream.Format(SHA256.HashData(stream));
     }
 
     /// <summary>The files one trace (partitioned) or the whole export (unpartitioned) writes into.</summary>

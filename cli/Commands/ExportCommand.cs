@@ -47,12 +47,15 @@ internal static class ExportCommand
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
+            // Each file is hashed while it is parsed, for the bindertrace.sha256 footer key.
+            var digests = new Dictionary<string, Sha256ReadStream>(StringComparer.Ordinal);
             var files = ProgressDisplay.Run(paths, progress =>
             {
                 var exporter = new TraceExporter(
                     options,
-                    path => TraceInput.Open(path, parse, progress),
-                    static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink));
+                    path => TraceInput.Open(path, parse, progress, file => digests[path] = new Sha256ReadStream(file)),
+                    static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink),
+                    path => digests.TryGetValue(path, out var digest) ? digest.Digest() : null);
                 return exporter.Export(paths, cancellation);
             });
             foreach (var file in files)

@@ -44,7 +44,7 @@ internal static class StatsCommand
 
     private static TraceStatistics Collect(string path, ParseOptions options, ProgressDisplay progress)
     {
-        using var source = TraceInput.Open(path, options, progress);
+        using var source = TraceInput.OpenOnThisThread(path, options, progress);
         return TraceStatistics.Collect(source);
     }
 

@@ -5,11 +5,18 @@ namespace BinderTrace.Cli.Infrastructure;
 
 /// <summary>
 /// Opens the trace paths a command was given. A path is a file or <c>-</c> for stdin; the reader detects the
-/// format (and compression) from the content. Byte progress of files is reported to <see cref="ProgressDisplay"/>.
+/// format (and compression) from the content. Parsing runs on its own thread (<see cref="PrefetchingEventSource"/>)
+/// so the command's analysis or export uses the second core. Byte progress of files is reported to
+/// <see cref="ProgressDisplay"/>.
 /// </summary>
 internal static class TraceInput
 {
-    public static ITraceEventSource Open(string path, ParseOptions options, ProgressDisplay progress)
+    /// <param name="tapFile">Wraps the file stream before it is read (e.g. to hash it on the way); not applied to stdin.</param>
+    public static ITraceEventSource Open(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null) =>
+        new PrefetchingEventSource(OpenOnThisThread(path, options, progress, tapFile));
+
+    /// <summary>For consumers too light to be worth a hand-over between threads (<c>stats</c>).</summary>
+    public static ITraceEventSource OpenOnThisThread(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null)
     {
         if (path == "-")
         {
@@ -27,7 +34,7 @@ internal static class TraceInput
         }
 
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var counted = new ProgressStream(file, progress.StartFile(path, file.Length));
+        var counted = new ProgressStream(tapFile is null ? file : tapFile(file), progress.StartFile(path, file.Length));
         return TraceReader.Open(counted, path, options);
     }
 }
