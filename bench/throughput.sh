@@ -16,7 +16,7 @@ if [ ! -f "$data" ]; then
   dotnet bench/bin/Release/net10.0/BinderTrace.Bench.dll make-trace "$capture" "$data" "$size_mb"
 fi
 bytes=$(stat -c %s "$data")
-mb=$(echo "scale=1; $bytes / 1048576" | bc)
+mb=$(echo "scale=1; $bytes / 1000000" | bc)   # MB = 10^6 bytes, as the floors are stated
 cat "$data" >/dev/null   # warm the page cache so both tools read from memory
 
 measure() { # label, command...
@@ -46,6 +46,7 @@ done
 echo
 echo "reference allocator, contended preset, 1 simulated second per run:"
 dotnet bench/bin/Release/net10.0/BinderTrace.Bench.dll simulate 1
+echo "the same written as kernel trace text (bindertrace simulate, 1 simulated second, to /dev/null):"
 for design in page-write page-concurrent; do
-  measure "simulate $design text" bench/data/cli/bindertrace simulate --allocator "$design" --workload contended --seed 1 --duration 1s -o /dev/null | head -n 1
+  /usr/bin/time -f "  $design: %e s wall, peak RSS %M KB" bench/data/cli/bindertrace simulate --allocator "$design" --workload contended --seed 1 --duration 1s -o /dev/null
 done
