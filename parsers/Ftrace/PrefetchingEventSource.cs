@@ -79,9 +79,10 @@ public sealed class PrefetchingEventSource : ITraceEventSource
         {
             _producer.Wait();
         }
-        catch (AggregateException stopped) when (stopped.InnerExceptions.All(e => e is OperationCanceledException))
+        catch (AggregateException)
         {
-            // The producer was told to stop while waiting for room: nothing was lost that anyone will read.
+            // The reader was told to stop (usually while waiting for room, sometimes while the inner source was
+            // failing): nobody will read what it was doing, and Dispose must not throw.
         }
 
         _inner.Dispose();
