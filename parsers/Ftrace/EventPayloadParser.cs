@@ -60,115 +60,40 @@ internal static partial class EventPayloadParser
 
     private static bool TryParsePage(EventKind kind, in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        int proc = 0, seen = 0;
-        long pageIndex = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[PageFields.Length];
+        if (!TryReadNumbers(payload, PageFields, v))
         {
-            var label = fields.Label;
-            if (label.SequenceEqual("proc"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out proc) ? Bit0 : Bit6;
-            }
-            else if (label.SequenceEqual("page_index"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt64(fields.Value, out pageIndex) ? Bit1 : Bit6;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForPage(h, kind, proc, pageIndex);
+        parsed = TraceEvent.ForPage(h, kind, (int)v[0], v[1]);
         return true;
     }
 
     private static bool TryParsePageRange(in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        int proc = 0, seen = 0;
-        long allocate = 0;
-        ulong offset = 0, size = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[PageRangeFields.Length];
+        if (!TryReadNumbers(payload, PageRangeFields, v))
         {
-            var label = fields.Label;
-            if (label.SequenceEqual("proc"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out proc) ? Bit0 : Bit6;
-            }
-            else if (label.SequenceEqual("allocate"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt64(fields.Value, out allocate) ? Bit1 : Bit6;
-            }
-            else if (label.SequenceEqual("offset"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt64(fields.Value, out offset) ? Bit2 : Bit6;
-            }
-            else if (label.SequenceEqual("size"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt64(fields.Value, out size) ? Bit3 : Bit6;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1 | Bit2 | Bit3))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForPageRange(h, proc, allocate != 0, offset, size);
+        parsed = TraceEvent.ForPageRange(h, (int)v[0], v[1] != 0, (ulong)v[2], (ulong)v[3]);
         return true;
     }
 
     private static bool TryParseTransaction(in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        int debugId = 0, node = 0, toProc = 0, toThread = 0, reply = 0, seen = 0;
-        uint flags = 0, code = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[TransactionFields.Length];
+        if (!TryReadNumbers(payload, TransactionFields, v))
         {
-            var label = fields.Label;
-            var value = fields.Value;
-            if (label.SequenceEqual("transaction"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(value, out debugId) ? Bit0 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("dest_node"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(value, out node) ? Bit1 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("dest_proc"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(value, out toProc) ? Bit2 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("dest_thread"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(value, out toThread) ? Bit3 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("reply"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(value, out reply) ? Bit4 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("flags"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt32(value, out flags) ? Bit5 : Bit6 << 1;
-            }
-            else if (label.SequenceEqual("code"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt32(value, out code) ? Bit6 : Bit6 << 1;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1 | Bit2 | Bit3 | Bit4 | Bit5 | Bit6))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForTransaction(h, new TransactionEvent(debugId, node, toProc, toThread, reply, flags, code));
+        parsed = TraceEvent.ForTransaction(h, new TransactionEvent((int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (uint)v[5], (uint)v[6]));
         return true;
     }
 
@@ -195,37 +120,14 @@ internal static partial class EventPayloadParser
 
     private static bool TryParseBuffer(EventKind kind, in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        int debugId = 0, seen = 0;
-        long dataSize = 0, offsetsSize = 0, extraSize = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[BufferFields.Length];
+        if (!TryReadNumbers(payload, BufferFields, v))
         {
-            var label = fields.Label;
-            if (label.SequenceEqual("transaction"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out debugId) ? Bit0 : Bit6;
-            }
-            else if (label.SequenceEqual("data_size"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt64(fields.Value, out dataSize) ? Bit1 : Bit6;
-            }
-            else if (label.SequenceEqual("offsets_size"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt64(fields.Value, out offsetsSize) ? Bit2 : Bit6;
-            }
-            else if (label.SequenceEqual("extra_buffers_size"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt64(fields.Value, out extraSize) ? Bit3 : Bit6;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1 | Bit2 | Bit3))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForBuffer(h, kind, new BufferEvent(debugId, dataSize, offsetsSize, extraSize));
+        parsed = TraceEvent.ForBuffer(h, kind, new BufferEvent((int)v[0], v[1], v[2], v[3]));
         return true;
     }
 
@@ -326,29 +228,14 @@ internal static partial class EventPayloadParser
 
     private static bool TryParseIoctl(in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        var seen = 0;
-        uint cmd = 0;
-        ulong arg = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[IoctlFields.Length];
+        if (!TryReadNumbers(payload, IoctlFields, v))
         {
-            if (fields.Label.SequenceEqual("cmd"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt32(fields.Value, out cmd) ? Bit0 : Bit6;
-            }
-            else if (fields.Label.SequenceEqual("arg"u8))
-            {
-                seen |= AsciiNumbers.TryParseUInt64(fields.Value, out arg) ? Bit1 : Bit6;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForIoctl(h, cmd, arg);
+        parsed = TraceEvent.ForIoctl(h, (uint)v[0], (ulong)v[1]);
         return true;
     }
 
@@ -375,32 +262,14 @@ internal static partial class EventPayloadParser
 
     private static bool TryParseWaitForWork(in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
-        parsed = default;
-        int procWork = 0, stack = 0, todo = 0, seen = 0;
-        var fields = new PayloadFieldReader(payload);
-        while (fields.MoveNext())
+        Span<long> v = stackalloc long[WaitForWorkFields.Length];
+        if (!TryReadNumbers(payload, WaitForWorkFields, v))
         {
-            var label = fields.Label;
-            if (label.SequenceEqual("proc_work"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out procWork) ? Bit0 : Bit6;
-            }
-            else if (label.SequenceEqual("transaction_stack"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out stack) ? Bit1 : Bit6;
-            }
-            else if (label.SequenceEqual("thread_todo"u8))
-            {
-                seen |= AsciiNumbers.TryParseInt32(fields.Value, out todo) ? Bit2 : Bit6;
-            }
-        }
-
-        if (seen != (Bit0 | Bit1 | Bit2))
-        {
+            parsed = default;
             return false;
         }
 
-        parsed = TraceEvent.ForWaitForWork(h, procWork != 0, stack != 0, todo != 0);
+        parsed = TraceEvent.ForWaitForWork(h, v[0] != 0, v[1] != 0, v[2] != 0);
         return true;
     }
 }
