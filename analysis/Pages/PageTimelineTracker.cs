@@ -212,6 +212,15 @@ public sealed partial class PageTimelineTracker
         return installed;
     }
 
+    /// <summary>A page leaving the LRU (reused or reclaimed) ends one dwell, when its start was seen.</summary>
+    private static void RecordLruDwell(in PageSlot slot, ProcessPageStatistics stats, long timestamp)
+    {
+        if (slot.State == PageState.Lru && slot.Since >= 0)
+        {
+            stats.LruDwellNs.Add(timestamp - slot.Since);
+        }
+    }
+
     private bool Transition(ref PageSlot slot, ProcessPageStatistics stats, EventKind kind, long timestamp, long latency)
     {
         switch (kind)
@@ -230,10 +239,7 @@ public sealed partial class PageTimelineTracker
                 break;
             case EventKind.BinderAllocLruEnd:
                 Expect(ref slot, stats, PageState.Lru, "lru_remove_of_active_page", "lru_remove_of_free_page");
-                if (slot.State == PageState.Lru && slot.Since >= 0)
-                {
-                    stats.LruDwellNs.Add(timestamp - slot.Since);
-                }
+                RecordLruDwell(in slot, stats, timestamp);
 
                 if (slot.State != PageState.Active)
                 {
@@ -245,10 +251,7 @@ public sealed partial class PageTimelineTracker
                 break;
             case EventKind.BinderUnmapKernelEnd:
                 Expect(ref slot, stats, PageState.Lru, "reclaim_of_active_page", "reclaim_of_free_page");
-                if (slot.State == PageState.Lru && slot.Since >= 0)
-                {
-                    stats.LruDwellNs.Add(timestamp - slot.Since);
-                }
+                RecordLruDwell(in slot, stats, timestamp);
 
                 if (slot.State != PageState.Free)
                 {
