@@ -50,7 +50,10 @@ public sealed record ExportOptions
 /// <summary>One committed Parquet file.</summary>
 public sealed record ExportedFile(string Table, string Path, long Rows, long Bytes);
 
-/// <summary>Opens a trace given on the command line (a path, or "-" for stdin).</summary>
+/// <summary>
+/// Opens a trace given on the command line (a path, or "-" for stdin) as a source read on the calling thread:
+/// the exporter runs it on a thread of its own.
+/// </summary>
 public delegate ITraceEventSource TraceOpener(string pathOrDash);
 
 /// <summary>

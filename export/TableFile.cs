@@ -27,7 +27,14 @@ internal sealed class TableFile<TRow> : ITableFile
 
     public void Append(in TRow row) => _writer.Append(in row);
 
-    public void AddTrace(TraceFacts trace) => _traces.Add(trace);
+    public void Append(ReadOnlySpan<TRow> rows) => _writer.Append(rows);
+
+    /// <summary>Ends the rows of one trace: their label columns are read now, before the labels move on to the next trace.</summary>
+    public void AddTrace(TraceFacts trace)
+    {
+        _writer.AppendPending();
+        _traces.Add(trace);
+    }
 
     public ExportedFile Commit(string toolVersion)
     {

@@ -108,15 +108,21 @@ public sealed class TraceExporter
         var sha256 = _digest is null ? Task.Run(() => Sha256(path), cancellation) : null;
         _labels.Source = path;
         _labels.Kernel = kernel;
-        // The events table is filled on a thread of its own, between the reader and the analysis on this one,
-        // so parsing, the events table and the analysis overlap; the hand-over queues bound the memory.
-        using var events = new PrefetchingEventSource(new EventRecordingSource(source, files.Events, cancellation));
+        // Parsing runs on one thread; the events table and the analysis (on this one) each read the same batches
+        // of events on their own, so the three overlap without copying an event. The pooled batches bound the memory.
+        var eventsTable = files.Events;
+        using var events = new PrefetchingEventSource(source, batch =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            eventsTable?.Append(batch);
+        });
         // An events-only export skips the analysis (it would about double the CPU time), so its footer has no fingerprint.
         var report = (_options.Tables & ExportTables.Analysis) != 0 ? _analysis!(events, files.Sink) : null;
         while (events.TryRead(out _))
         {
-            // Whatever the analysis left unread still goes into the events table.
+            // Reading to the end is what lets the events table see every event, and brings its errors here.
         }
+
         if (report is not null)
         {
             files.Summary?.Append(in report);

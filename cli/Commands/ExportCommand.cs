@@ -53,7 +53,7 @@ internal static class ExportCommand
             {
                 var exporter = new TraceExporter(
                     options,
-                    path => TraceInput.Open(path, parse, progress, file => digests[path] = new Sha256ReadStream(file)),
+                    path => TraceInput.OpenOnThisThread(path, parse, progress, file => digests[path] = new Sha256ReadStream(file)),
                     static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink),
                     path => digests.TryGetValue(path, out var digest) ? digest.Digest() : null);
                 return exporter.Export(paths, cancellation);

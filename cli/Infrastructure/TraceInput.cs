@@ -15,7 +15,7 @@ internal static class TraceInput
     public static ITraceEventSource Open(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null) =>
         new PrefetchingEventSource(OpenOnThisThread(path, options, progress, tapFile));
 
-    /// <summary>For consumers too light to be worth a hand-over between threads (<c>stats</c>).</summary>
+    /// <summary>For consumers too light to be worth a hand-over between threads (<c>stats</c>), or that run the source on threads of their own (<c>export</c>).</summary>
     public static ITraceEventSource OpenOnThisThread(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null)
     {
         if (path == "-")

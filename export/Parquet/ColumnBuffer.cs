@@ -19,24 +19,11 @@ internal abstract class ColumnBuffer
 
     public int RowCount { get; private set; }
 
-    public int NullCount { get; private set; }
-
     /// <summary>Bytes of data buffered for this row group (not capacity, which survives <see cref="Reset"/>), for the writer's memory bound.</summary>
     public long EstimatedBytes => (Column.Optional ? RowCount : 0) + ValueBytes;
 
     /// <summary>Bytes of the present values buffered so far.</summary>
     protected abstract long ValueBytes { get; }
-
-    public void AppendNull()
-    {
-        if (!Column.Optional)
-        {
-            throw new InvalidOperationException($"Column '{Column.Name}' is required and cannot hold a null.");
-        }
-
-        AddLevel(0);
-        NullCount++;
-    }
 
     /// <summary>
     /// Brings the column to <paramref name="rowCount"/> rows by appending nulls. Costs O(1) however many rows are
@@ -45,23 +32,17 @@ internal abstract class ColumnBuffer
     /// </summary>
     public void PadNulls(int rowCount)
     {
-        var missing = rowCount - RowCount;
-        if (missing <= 0)
+        if (rowCount <= RowCount)
         {
             return;
         }
 
         if (!Column.Optional)
         {
-            throw new InvalidOperationException($"Column '{Column.Name}' is required and cannot hold a null.");
+            throw RequiredNull();
         }
 
-        if (rowCount > _levels.Length)
-        {
-            Array.Resize(ref _levels, Math.Max(rowCount, _levels.Length * 2));
-        }
-
-        NullCount += missing;
+        EnsureLevels(rowCount);
         RowCount = rowCount;
     }
 
@@ -95,35 +76,67 @@ internal abstract class ColumnBuffer
         // Restore the all-null invariant of the level array that PadNulls relies on.
         Array.Clear(_levels, 0, Column.Optional ? RowCount : 0);
         RowCount = 0;
-        NullCount = 0;
     }
 
-    /// <summary>Records a present value's row; typed subclasses call it next to storing the value.</summary>
-    protected void AddPresent()
+    /// <summary>The error for a null in a required column.</summary>
+    public InvalidOperationException RequiredNull() => new($"Column '{Column.Name}' is required and cannot hold a null.");
+
+    /// <summary>
+    /// Records that row <paramref name="row"/> holds a value; rows skipped since the last value are nulls.
+    /// Typed subclasses call it next to storing the value.
+    /// </summary>
+    protected void MarkPresent(int row)
     {
+        if (row < RowCount)
+        {
+            throw new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.");
+        }
+
         if (Column.Optional)
         {
-            AddLevel(1);
+            EnsureLevels(row + 1);
+            _levels[row] = 1;
         }
-        else
+        else if (row != RowCount)
         {
-            RowCount++;
+            throw RequiredNull();
         }
+
+        RowCount = row + 1;
     }
 
-    /// <summary>Writes the dictionary page when the chunk uses one, and returns the data pages' value encoding.</summary>
+    /// <summary>Records that the rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) all hold values.</summary>
+    protected void MarkPresent(int firstRow, int count)
+    {
+        if (firstRow < RowCount)
+        {
+            throw new InvalidOperationException($"Column '{Column.Name}': row {firstRow} appended after row {RowCount - 1}.");
+        }
+
+        if (Column.Optional)
+        {
+            EnsureLevels(firstRow + count);
+            _levels.AsSpan(firstRow, count).Fill(1);
+        }
+        else if (firstRow != RowCount)
+        {
+            throw RequiredNull();
+        }
+
+        RowCount = firstRow + count;
+    }
+
+    /// <summary>Writes the dictionary page when the chunk uses one, and returns the data pages' value encoding (PLAIN unless overridden).</summary>
     protected virtual ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body) => ParquetEncoding.Plain;
 
     /// <summary>Appends present values [start, start + count) in the chunk's value encoding.</summary>
     protected abstract void WriteValues(int start, int count, PageBodyBuffer body);
 
-    private void AddLevel(byte level)
+    private void EnsureLevels(int rows)
     {
-        if (RowCount == _levels.Length)
+        if (rows > _levels.Length)
         {
-            Array.Resize(ref _levels, _levels.Length * 2);
+            Array.Resize(ref _levels, Math.Max(rows, _levels.Length * 2));
         }
-
-        _levels[RowCount++] = level;
     }
 }

@@ -15,6 +15,7 @@ internal enum ParquetEncoding
 {
     Plain = 0,
     Rle = 3,
+    DeltaBinaryPacked = 5,
     RleDictionary = 8,
 }
 

@@ -1,31 +1,50 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace BinderTrace.Export.Parquet;
 
-/// <summary>INT32, INT64 (incl. timestamps and unsigned annotations) and DOUBLE values, PLAIN-encoded little-endian.</summary>
-internal sealed class FixedWidthColumnBuffer<T> : ColumnBuffer, IValueBuffer<T>
+/// <summary>
+/// Present values of one unmanaged type, in row order, for the row group being built. Appending is not virtual,
+/// so the table layer's per-value loops stay tight.
+/// </summary>
+internal abstract class ValueColumnBuffer<T> : ColumnBuffer
     where T : unmanaged
 {
     private T[] _values = new T[1024];
     private int _count;
 
-    public FixedWidthColumnBuffer(ParquetColumn column)
+    protected ValueColumnBuffer(ParquetColumn column)
         : base(column)
     {
     }
 
-    protected override long ValueBytes => (long)_count * Marshal.SizeOf<T>();
+    protected override long ValueBytes => (long)_count * Unsafe.SizeOf<T>();
 
-    public void Append(T value)
+    /// <summary>Stores the value of row <paramref name="row"/>; rows skipped since the last value are nulls.</summary>
+    public void AppendAt(int row, T value)
     {
+        MarkPresent(row);
         if (_count == _values.Length)
         {
             Array.Resize(ref _values, _values.Length * 2);
         }
 
         _values[_count++] = value;
-        AddPresent();
+    }
+
+    /// <summary>Room for the values of rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>), which the caller fills.</summary>
+    public Span<T> AppendAll(int firstRow, int count)
+    {
+        MarkPresent(firstRow, count);
+        if (_count + count > _values.Length)
+        {
+            Array.Resize(ref _values, Math.Max(_count + count, _values.Length * 2));
+        }
+
+        var room = _values.AsSpan(_count, count);
+        _count += count;
+        return room;
     }
 
     public override void Reset()
@@ -34,16 +53,28 @@ internal sealed class FixedWidthColumnBuffer<T> : ColumnBuffer, IValueBuffer<T>
         _count = 0;
     }
 
+    protected ReadOnlySpan<T> Values(int start, int count) => _values.AsSpan(start, count);
+}
+
+/// <summary>INT32, INT64 (incl. timestamps and unsigned annotations) and DOUBLE values, PLAIN-encoded little-endian.</summary>
+internal sealed class FixedWidthColumnBuffer<T> : ValueColumnBuffer<T>
+    where T : unmanaged
+{
+    public FixedWidthColumnBuffer(ParquetColumn column)
+        : base(column)
+    {
+    }
+
     protected override void WriteValues(int start, int count, PageBodyBuffer body)
     {
-        var bytes = MemoryMarshal.AsBytes(_values.AsSpan(start, count));
+        var bytes = MemoryMarshal.AsBytes(Values(start, count));
         if (BitConverter.IsLittleEndian)
         {
             body.Write(bytes);
             return;
         }
 
-        var size = Marshal.SizeOf<T>();
+        var size = Unsafe.SizeOf<T>();
         var target = body.GetSpan(bytes.Length);
         for (var i = 0; i < bytes.Length; i += size)
         {
@@ -57,44 +88,36 @@ internal sealed class FixedWidthColumnBuffer<T> : ColumnBuffer, IValueBuffer<T>
     }
 }
 
-/// <summary>BOOLEAN values, PLAIN-encoded: bit-packed LSB first, zero-padded to a whole byte.</summary>
-internal sealed class BooleanColumnBuffer : ColumnBuffer, IValueBuffer<bool>
+/// <summary>INT64 values (timestamps), DELTA_BINARY_PACKED: each page's values are encoded on their own.</summary>
+internal sealed class DeltaColumnBuffer : ValueColumnBuffer<long>
 {
-    private bool[] _values = new bool[1024];
-    private int _count;
+    public DeltaColumnBuffer(ParquetColumn column)
+        : base(column)
+    {
+    }
 
+    protected override ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body) => ParquetEncoding.DeltaBinaryPacked;
+
+    protected override void WriteValues(int start, int count, PageBodyBuffer body) => DeltaBinaryPackedEncoder.Encode(Values(start, count), body);
+}
+
+/// <summary>BOOLEAN values, PLAIN-encoded: bit-packed LSB first, zero-padded to a whole byte.</summary>
+internal sealed class BooleanColumnBuffer : ValueColumnBuffer<bool>
+{
     public BooleanColumnBuffer(ParquetColumn column)
         : base(column)
     {
     }
 
-    protected override long ValueBytes => _count;
-
-    public void Append(bool value)
-    {
-        if (_count == _values.Length)
-        {
-            Array.Resize(ref _values, _values.Length * 2);
-        }
-
-        _values[_count++] = value;
-        AddPresent();
-    }
-
-    public override void Reset()
-    {
-        base.Reset();
-        _count = 0;
-    }
-
     protected override void WriteValues(int start, int count, PageBodyBuffer body)
     {
+        var values = Values(start, count);
         var byteCount = (count + 7) / 8;
         var target = body.GetSpan(byteCount)[..byteCount];
         target.Clear();
         for (var i = 0; i < count; i++)
         {
-            if (_values[start + i])
+            if (values[i])
             {
                 target[i >> 3] |= (byte)(1 << (i & 7));
             }

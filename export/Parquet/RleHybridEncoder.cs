@@ -55,14 +55,10 @@ internal static class RleHybridEncoder
     private static int RunLength<T>(ReadOnlySpan<T> values, int start)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var first = values[start];
-        var end = start + 1;
-        while (end < values.Length && values[end] == first)
-        {
-            end++;
-        }
-
-        return end - start;
+        // Definition levels of sparse columns are long runs: a vectorised scan finds their ends.
+        var rest = values[start..];
+        var end = rest.IndexOfAnyExcept(rest[0]);
+        return end < 0 ? rest.Length : end;
     }
 
     private static void WriteRle(uint value, int count, int bitWidth, IBufferWriter<byte> output)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BinderTrace.Export.Parquet;
@@ -11,6 +12,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 {
     private const int MaxDictionaryEntries = 1 << 16;
     private const int MaxDictionaryBytes = 1 << 20;
+    private const int IdentityCacheSlots = 256;
 
     private readonly Dictionary<string, int> _dictionary = new(StringComparer.Ordinal);
     private readonly PageBodyBuffer _dictionaryPage = new();
@@ -21,8 +23,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private int _count;
     private int _utf8Length;
     private bool _dictionaryMode;
-    private string? _lastValue;
-    private int _lastIndex;
+    private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
+    private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
 
     public StringColumnBuffer(ParquetColumn column)
         : base(column)
@@ -32,8 +34,10 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 
     protected override long ValueBytes => (_count * 4L) + _utf8Length + _dictionaryPage.Length;
 
-    public void Append(string value)
+    /// <summary>Stores the value of row <paramref name="row"/>; rows skipped since the last value are nulls.</summary>
+    public void AppendAt(int row, string value)
     {
+        MarkPresent(row);
         if (_dictionaryMode)
         {
             AppendIndex(IndexOf(value));
@@ -43,8 +47,6 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         {
             AppendPlain(value);
         }
-
-        AddPresent();
     }
 
     public override void Reset()
@@ -56,7 +58,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         _count = 0;
         _utf8Length = 0;
         _dictionaryMode = Column.Dictionary;
-        _lastValue = null;
+        Array.Clear(_cachedValues);
     }
 
     protected override ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body)
@@ -97,10 +99,12 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     /// <summary>The entry's index, or -1 after switching the chunk to PLAIN because the dictionary grew too big.</summary>
     private int IndexOf(string value)
     {
-        // Parsers hand out the same string instance for repeated comms and names: skip hashing for them.
-        if (ReferenceEquals(value, _lastValue))
+        // Parsers hand out one string instance per distinct comm or name, so a cache by identity (a direct-mapped
+        // table keyed by the object's address hash) answers most lookups without hashing the text.
+        var slot = RuntimeHelpers.GetHashCode(value) & (IdentityCacheSlots - 1);
+        if (ReferenceEquals(_cachedValues[slot], value))
         {
-            return _lastIndex;
+            return _cachedIndexes[slot];
         }
 
         if (!_dictionary.TryGetValue(value, out var index))
@@ -117,8 +121,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
             PlainEncoding.WriteByteArray(Encoding.UTF8.GetBytes(value), _dictionaryPage);
         }
 
-        _lastValue = value;
-        _lastIndex = index;
+        _cachedValues[slot] = value;
+        _cachedIndexes[slot] = index;
         return index;
     }
 
@@ -151,7 +155,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         _dictionary.Clear();
         _entries.Clear();
         _dictionaryPage.Clear();
-        _lastValue = null;
+        Array.Clear(_cachedValues);
     }
 
     private void AppendPlain(string value)

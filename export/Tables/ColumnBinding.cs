@@ -2,53 +2,96 @@ using BinderTrace.Export.Parquet;
 
 namespace BinderTrace.Export.Tables;
 
-/// <summary>A column buffer together with the getter that feeds it from rows.</summary>
+/// <summary>
+/// A column buffer together with the getter that feeds it from rows. Rows arrive a chunk at a time and are
+/// appended column by column, so each column's getter runs in one tight loop.
+/// </summary>
 internal abstract class ColumnBinding<TRow>(ColumnBuffer buffer)
 {
     public ColumnBuffer Buffer { get; } = buffer;
 
-    public abstract void Append(in TRow row);
+    /// <summary>Appends the cells of <paramref name="rows"/>, which are rows <paramref name="firstRow"/>… of the row group.</summary>
+    public abstract void AppendAll(ReadOnlySpan<TRow> rows, int firstRow);
+
+    /// <summary>Appends the cells of the rows at the ascending indexes <paramref name="present"/>; the other rows stay null.</summary>
+    public abstract void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow);
 }
 
 /// <summary>A getter that always yields a value (for optional columns: in the row classes the column is present in).</summary>
-internal sealed class RequiredBinding<TRow, T>(ColumnBuffer buffer, ColumnValue<TRow, T> value) : ColumnBinding<TRow>(buffer)
+internal sealed class RequiredBinding<TRow, T>(ValueColumnBuffer<T> values, ColumnValue<TRow, T> value) : ColumnBinding<TRow>(values)
+    where T : unmanaged
 {
-    private readonly IValueBuffer<T> _values = (IValueBuffer<T>)buffer;
+    public override void AppendAll(ReadOnlySpan<TRow> rows, int firstRow)
+    {
+        var target = values.AppendAll(firstRow, rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            target[i] = value(in rows[i]);
+        }
+    }
 
-    public override void Append(in TRow row) => _values.Append(value(in row));
+    public override void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow)
+    {
+        foreach (var i in present)
+        {
+            values.AppendAt(firstRow + i, value(in rows[i]));
+        }
+    }
 }
 
-internal sealed class OptionalBinding<TRow, T>(ColumnBuffer buffer, OptionalColumnValue<TRow, T> value) : ColumnBinding<TRow>(buffer)
+internal sealed class OptionalBinding<TRow, T>(ValueColumnBuffer<T> values, OptionalColumnValue<TRow, T> value) : ColumnBinding<TRow>(values)
+    where T : unmanaged
 {
-    private readonly IValueBuffer<T> _values = (IValueBuffer<T>)buffer;
-
-    public override void Append(in TRow row)
+    public override void AppendAll(ReadOnlySpan<TRow> rows, int firstRow)
     {
-        if (value(in row, out var v))
+        for (var i = 0; i < rows.Length; i++)
         {
-            _values.Append(v);
+            if (value(in rows[i], out var v))
+            {
+                values.AppendAt(firstRow + i, v);
+            }
         }
-        else
+    }
+
+    public override void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow)
+    {
+        foreach (var i in present)
         {
-            Buffer.AppendNull();
+            if (value(in rows[i], out var v))
+            {
+                values.AppendAt(firstRow + i, v);
+            }
         }
     }
 }
 
 internal sealed class StringBinding<TRow>(StringColumnBuffer strings, ColumnValue<TRow, string?> value) : ColumnBinding<TRow>(strings)
 {
-    private readonly StringColumnBuffer _strings = strings;
-
-    public override void Append(in TRow row)
+    public override void AppendAll(ReadOnlySpan<TRow> rows, int firstRow)
     {
-        var v = value(in row);
-        if (v is null)
+        for (var i = 0; i < rows.Length; i++)
         {
-            _strings.AppendNull();
+            Append(firstRow + i, value(in rows[i]));
         }
-        else
+    }
+
+    public override void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow)
+    {
+        foreach (var i in present)
         {
-            _strings.Append(v);
+            Append(firstRow + i, value(in rows[i]));
+        }
+    }
+
+    private void Append(int row, string? v)
+    {
+        if (v is not null)
+        {
+            strings.AppendAt(row, v);
+        }
+        else if (!strings.Column.Optional)
+        {
+            throw strings.RequiredNull();
         }
     }
 }

@@ -76,10 +76,12 @@ internal sealed class TableDefinition<TRow>
 
     public TableDefinition<TRow> Double(string name, OptionalColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
 
-    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false).</summary>
-    public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value) => Fixed(name, ColumnType.TimestampNanos, value, null);
+    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false), DELTA_BINARY_PACKED.</summary>
+    public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value) =>
+        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: false), c => new RequiredBinding<TRow, long>(new DeltaColumnBuffer(c), value), null);
 
-    public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value) => Fixed(name, ColumnType.TimestampNanos, value, null);
+    public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value) =>
+        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: true), c => new OptionalBinding<TRow, long>(new DeltaColumnBuffer(c), value), null);
 
     public TableDefinition<TRow> Boolean(string name, ColumnValue<TRow, bool> value) =>
         Add(new ParquetColumn(name, ColumnType.Boolean, Optional: false), c => new RequiredBinding<TRow, bool>(new BooleanColumnBuffer(c), value), null);
@@ -95,8 +97,8 @@ internal sealed class TableDefinition<TRow>
     public TableDefinition<TRow> String(string name, ColumnValue<TRow, string?> value, bool optional = false, bool dictionary = false, int[]? presentIn = null) =>
         Add(new ParquetColumn(name, ColumnType.String, optional || presentIn is not null, dictionary), c => new StringBinding<TRow>(new StringColumnBuffer(c), value), presentIn);
 
-    /// <summary>Whether column <paramref name="column"/> can hold a value in rows of class <paramref name="rowClass"/>.</summary>
-    public bool IsPresent(int column, int rowClass) => _presence[column] is not { } classes || classes[rowClass];
+    /// <summary>Per row class, whether column <paramref name="column"/> can hold a value in its rows; null when it can in every row.</summary>
+    public IReadOnlyList<bool>? PresenceOf(int column) => _presence[column];
 
     /// <summary>Fresh buffers bound to the getters, one per column in schema order.</summary>
     internal ColumnBinding<TRow>[] Bind()

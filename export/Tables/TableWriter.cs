@@ -6,32 +6,72 @@ namespace BinderTrace.Export.Tables;
 /// Streams rows of one <see cref="TableDefinition{TRow}"/> into a Parquet file. Rows are buffered column by
 /// column and flushed as a row group when <see cref="ParquetWriterOptions.RowGroupRows"/> or
 /// <see cref="ParquetWriterOptions.RowGroupBytes"/> is reached, so memory does not grow with the table.
+/// <para>
+/// Rows are appended a chunk at a time and column by column: one virtual call per column per chunk, then a
+/// loop over the chunk's rows. In a table with row classes, the rows of a chunk are first sorted into the
+/// column presence groups (the distinct <c>presentIn</c> sets), so a sparse column visits only its own rows.
+/// </para>
 /// </summary>
 internal sealed class TableWriter<TRow>
 {
-    private const int ByteCheckInterval = 4096;
+    /// <summary>Rows appended column by column at a time: enough to amortise the per-column calls, few enough to stay in cache.</summary>
+    private const int ChunkRows = 4096;
 
+    /// <summary>Single rows (<see cref="Append(in TRow)"/>) are gathered into chunks of this many (see <see cref="AppendPending"/>).</summary>
+    private const int PendingRows = 1024;
+
+    private readonly ColumnBinding<TRow>[] _bindings;
     private readonly ColumnBuffer[] _buffers;
     private readonly RowClass<TRow>? _rowClassOf;
-    private readonly ColumnBinding<TRow>[][] _presentByClass;
+
+    /// <summary>Per column, its presence group, or -1 for a column that every row has.</summary>
+    private readonly int[] _groupOfColumn;
+
+    /// <summary>Per row class, the presence groups its rows belong to.</summary>
+    private readonly int[][] _groupsOfClass;
+
+    /// <summary>Per presence group, the indexes of the current chunk's rows that belong to it (and their number).</summary>
+    private readonly int[][] _groupRows;
+    private readonly int[] _groupRowCounts;
+
+    private readonly TRow[] _pending = new TRow[PendingRows];
     private readonly ParquetFileWriter _file;
     private readonly ParquetWriterOptions _options;
+    private int _pendingCount;
     private int _buffered;
 
     public TableWriter(TableDefinition<TRow> table, Stream stream, ParquetWriterOptions options)
     {
         Table = table;
         _options = options;
-        var bindings = table.Bind();
-        _buffers = Array.ConvertAll(bindings, b => b.Buffer);
+        _bindings = table.Bind();
+        _buffers = Array.ConvertAll(_bindings, b => b.Buffer);
         _rowClassOf = table.RowClassOf;
-        _presentByClass = new ColumnBinding<TRow>[table.ClassCount][];
+
+        var groups = new List<IReadOnlyList<bool>>();
+        _groupOfColumn = new int[_bindings.Length];
+        for (var column = 0; column < _bindings.Length; column++)
+        {
+            var presence = _rowClassOf is null ? null : table.PresenceOf(column);
+            var group = presence is null ? -1 : groups.FindIndex(g => g.SequenceEqual(presence));
+            if (presence is not null && group < 0)
+            {
+                group = groups.Count;
+                groups.Add(presence);
+            }
+
+            _groupOfColumn[column] = group;
+        }
+
+        _groupsOfClass = new int[table.ClassCount][];
         for (var rowClass = 0; rowClass < table.ClassCount; rowClass++)
         {
             var c = rowClass;
-            _presentByClass[c] = Enumerable.Range(0, bindings.Length).Where(i => table.IsPresent(i, c)).Select(i => bindings[i]).ToArray();
+            _groupsOfClass[c] = Enumerable.Range(0, groups.Count).Where(g => groups[g][c]).ToArray();
         }
 
+        _groupRows = groups.ConvertAll(_ => new int[ChunkRows]).ToArray();
+        _groupRowCounts = new int[groups.Count];
         _file = new ParquetFileWriter(stream, table.Columns, options);
     }
 
@@ -42,20 +82,19 @@ internal sealed class TableWriter<TRow>
 
     public void Append(in TRow row)
     {
-        var rowClass = _rowClassOf is null ? 0 : _rowClassOf(in row);
-        foreach (var binding in _presentByClass[rowClass])
-        {
-            // Columns this row's class lacks are not touched; they catch up with nulls here or at the flush.
-            binding.Buffer.PadNulls(_buffered);
-            binding.Append(in row);
-        }
-
+        _pending[_pendingCount++] = row;
         RowCount++;
-        _buffered++;
-        if (_buffered >= _options.RowGroupRows || (_buffered % ByteCheckInterval == 0 && BufferedBytes() >= _options.RowGroupBytes))
+        if (_pendingCount == _pending.Length)
         {
-            Flush();
+            AppendPending();
         }
+    }
+
+    public void Append(ReadOnlySpan<TRow> rows)
+    {
+        AppendPending();
+        RowCount += rows.Length;
+        AppendRows(rows);
     }
 
     public void AddKeyValue(string key, string value) => _file.AddKeyValue(key, value);
@@ -63,8 +102,69 @@ internal sealed class TableWriter<TRow>
     /// <summary>Writes the last row group and the footer. The stream stays open.</summary>
     public void Complete()
     {
+        AppendPending();
         Flush();
         _file.Finish();
+    }
+
+    /// <summary>
+    /// Appends the single rows gathered so far now, while whatever state their getters read besides the row
+    /// (such as <see cref="TraceLabels"/>) still describes them.
+    /// </summary>
+    public void AppendPending()
+    {
+        if (_pendingCount == 0)
+        {
+            return;
+        }
+
+        var rows = _pending.AsSpan(0, _pendingCount);
+        _pendingCount = 0;
+        AppendRows(rows);
+    }
+
+    private void AppendRows(ReadOnlySpan<TRow> rows)
+    {
+        while (!rows.IsEmpty)
+        {
+            var take = Math.Min(rows.Length, Math.Min(ChunkRows, _options.RowGroupRows - _buffered));
+            AppendChunk(rows[..take]);
+            rows = rows[take..];
+            if (_buffered >= _options.RowGroupRows || BufferedBytes() >= _options.RowGroupBytes)
+            {
+                Flush();
+            }
+        }
+    }
+
+    private void AppendChunk(ReadOnlySpan<TRow> rows)
+    {
+        if (_rowClassOf is not null)
+        {
+            Array.Clear(_groupRowCounts);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                foreach (var group in _groupsOfClass[_rowClassOf(in rows[i])])
+                {
+                    _groupRows[group][_groupRowCounts[group]++] = i;
+                }
+            }
+        }
+
+        for (var column = 0; column < _bindings.Length; column++)
+        {
+            var group = _groupOfColumn[column];
+            if (group < 0)
+            {
+                _bindings[column].AppendAll(rows, _buffered);
+            }
+            else if (_groupRowCounts[group] > 0)
+            {
+                _bindings[column].AppendSome(rows, _groupRows[group].AsSpan(0, _groupRowCounts[group]), _buffered);
+            }
+        }
+
+        _buffered += rows.Length;
     }
 
     private long BufferedBytes()

@@ -1,8 +1,13 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using BinderTrace.Events;
 
 namespace BinderTrace.Parsers;
+
+/// <summary>
+/// Sees every batch of events a <see cref="PrefetchingEventSource"/> hands over, in order, on a thread of its own.
+/// The span is valid only during the call.
+/// </summary>
+public delegate void EventBatchTap(ReadOnlySpan<TraceEvent> events);
 
 /// <summary>
 /// Runs another event source on a background thread, handing its events over in batches through a bounded
@@ -10,6 +15,13 @@ namespace BinderTrace.Parsers;
 /// and of an exception among them, is the inner source's; memory is bounded by
 /// <see cref="BatchesInFlight"/> × <see cref="BatchSize"/> events. <see cref="Info"/> and
 /// <see cref="Diagnostics"/> are the inner source's and are complete once <see cref="TryRead"/> has returned false.
+/// <para>
+/// An optional <see cref="EventBatchTap"/> is a second consumer: it receives the very same batches on a third
+/// thread, concurrently with the reader, and a batch is reused only when both are done with it. That lets one
+/// pass feed two consumers (the events table and the analysis) without copying an event. The reader's
+/// <see cref="TryRead"/> reports the end (false, or the inner source's exception) only once the tap has seen every
+/// event; an exception of the tap is thrown to the reader at its next batch or at the end.
+/// </para>
 /// </summary>
 public sealed class PrefetchingEventSource : ITraceEventSource
 {
@@ -19,21 +31,52 @@ public sealed class PrefetchingEventSource : ITraceEventSource
     public const int BatchesInFlight = 4;
 
     private readonly ITraceEventSource _inner;
-    private readonly BlockingCollection<Batch> _filled = new(BatchesInFlight);
-    private readonly BlockingCollection<TraceEvent[]> _empty = new(BatchesInFlight + 2);
+    private readonly EventBatchTap? _tap;
+    private readonly HandOverQueue<Batch> _filled = new(BatchesInFlight);
+    private readonly HandOverQueue<Batch>? _tapped;
+    private readonly HandOverQueue<TraceEvent[]> _empty;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
-    private Batch _current = new([], 0, Last: false, Error: null);
+    private readonly Task? _tapRunner;
+    private Batch? _current;
+    private TraceEvent[] _events = [];
+    private int _count;
     private int _next;
+    private Exception? _tapError;
     private bool _disposed;
 
     public PrefetchingEventSource(ITraceEventSource inner)
+        : this(inner, tap: null)
+    {
+    }
+
+    public PrefetchingEventSource(ITraceEventSource inner, EventBatchTap? tap)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
-        for (var i = 0; i < BatchesInFlight + 2; i++)
+        _tap = tap;
+        // One array being filled and one held by each consumer, beyond those queued.
+        var arrays = BatchesInFlight + (tap is null ? 2 : 3);
+        _empty = new HandOverQueue<TraceEvent[]>(arrays);
+        for (var i = 0; i < arrays; i++)
         {
-            _empty.Add(new TraceEvent[BatchSize]);
+            _empty.Add(new TraceEvent[BatchSize], CancellationToken.None);
+        }
+
+        if (tap is not null)
+        {
+            _tapped = new HandOverQueue<Batch>(arrays);
+        }
+
+        _stop.Token.Register(() =>
+        {
+            _filled.WakeAll();
+            _tapped?.WakeAll();
+            _empty.WakeAll();
+        });
+        if (tap is not null)
+        {
+            _tapRunner = Task.Factory.StartNew(RunTap, TaskCreationOptions.LongRunning);
         }
 
         _producer = Task.Factory.StartNew(Produce, TaskCreationOptions.LongRunning);
@@ -45,24 +88,18 @@ public sealed class PrefetchingEventSource : ITraceEventSource
 
     public bool TryRead(out TraceEvent traceEvent)
     {
-        while (_next == _current.Count)
+        while (_next == _count)
         {
-            if (_current.Last)
+            if (_current is { Last: true })
             {
-                if (_current.Error is { } error)
-                {
-                    _current = _current with { Error = null };
-                    ExceptionDispatchInfo.Capture(error).Throw();
-                }
-
                 traceEvent = default;
-                return false;
+                return Finish();
             }
 
             NextBatch();
         }
 
-        traceEvent = _current.Events[_next++];
+        traceEvent = _events[_next++];
         return true;
     }
 
@@ -77,7 +114,7 @@ public sealed class PrefetchingEventSource : ITraceEventSource
         _stop.Cancel();
         try
         {
-            _producer.Wait();
+            Task.WaitAll(_tapRunner is null ? [_producer] : [_producer, _tapRunner]);
         }
         catch (AggregateException)
         {
@@ -86,20 +123,63 @@ public sealed class PrefetchingEventSource : ITraceEventSource
         }
 
         _inner.Dispose();
-        _filled.Dispose();
-        _empty.Dispose();
         _stop.Dispose();
     }
 
     private void NextBatch()
     {
-        if (_current.Events.Length > 0)
+        ThrowIfTapFailed();
+        if (_current is not null)
         {
-            _empty.Add(_current.Events);
+            Release(_current);
         }
 
-        _current = _filled.Take();
+        try
+        {
+            _current = _filled.Take(_stop.Token);
+        }
+        catch (OperationCanceledException) when (_tapError is not null)
+        {
+            ThrowIfTapFailed();
+        }
+
+        _events = _current!.Events;
+        _count = _current.Count;
         _next = 0;
+    }
+
+    /// <summary>At the end of the stream, once the tap is done with it: the inner source's error, else the tap's, else false.</summary>
+    private bool Finish()
+    {
+        _tapRunner?.Wait();
+        if (_current!.Error is { } error)
+        {
+            _current.Error = null;
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        ThrowIfTapFailed();
+        return false;
+    }
+
+    private void ThrowIfTapFailed()
+    {
+        if (Interlocked.Exchange(ref _tapError, null) is { } error)
+        {
+            // Thrown once; what the reader sees afterwards is the end of the stream.
+            _current = new Batch([], 0, last: true, error: null, holders: 1);
+            _events = [];
+            _count = _next = 0;
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+    }
+
+    private void Release(Batch batch)
+    {
+        if (batch.Release() && batch.Events.Length > 0)
+        {
+            _empty.Add(batch.Events, CancellationToken.None);
+        }
     }
 
     private void Produce()
@@ -124,7 +204,9 @@ public sealed class PrefetchingEventSource : ITraceEventSource
             }
 
             var last = error is not null || count < events.Length;
-            _filled.Add(new Batch(events, count, last, error), token);
+            var batch = new Batch(events, count, last, error, holders: _tapped is null ? 1 : 2);
+            _tapped?.Add(batch, token);
+            _filled.Add(batch, token);
             if (last)
             {
                 return;
@@ -132,6 +214,46 @@ public sealed class PrefetchingEventSource : ITraceEventSource
         }
     }
 
-    /// <summary>A hand-over of <see cref="Count"/> events; the <see cref="Last"/> one may carry the inner source's exception, thrown after its events.</summary>
-    private readonly record struct Batch(TraceEvent[] Events, int Count, bool Last, Exception? Error);
+    private void RunTap()
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                var batch = _tapped!.Take(token);
+                _tap!(batch.Events.AsSpan(0, batch.Count));
+                Release(batch);
+                if (batch.Last)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (!token.IsCancellationRequested)
+        {
+            _tapError = exception;
+            // Stops the reading and wakes a reader waiting for a batch, which then throws the tap's exception.
+            _stop.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// A hand-over of <see cref="Count"/> events; the <see cref="Last"/> one may carry the inner source's exception,
+    /// thrown after its events. Its array goes back to the pool when every holder (reader, tap) has released it.
+    /// </summary>
+    private sealed class Batch(TraceEvent[] events, int count, bool last, Exception? error, int holders)
+    {
+        private int _holders = holders;
+
+        public TraceEvent[] Events { get; } = events;
+
+        public int Count { get; } = count;
+
+        public bool Last { get; } = last;
+
+        public Exception? Error { get; set; } = error;
+
+        public bool Release() => Interlocked.Decrement(ref _holders) == 0;
+    }
 }

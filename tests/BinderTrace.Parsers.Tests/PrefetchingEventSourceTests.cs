@@ -85,6 +85,86 @@ public sealed class PrefetchingEventSourceTests
         Assert.True(inner.Produced < 1_000_000, "the background reader kept reading after Dispose");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(PrefetchingEventSource.BatchSize - 1)]
+    [InlineData(PrefetchingEventSource.BatchSize * (PrefetchingEventSource.BatchesInFlight + 5) + 17)]
+    public void A_tap_sees_every_event_in_order_before_the_reader_sees_the_end(int count)
+    {
+        var tapped = new List<long>();
+        var tapDone = false;
+        using var prefetching = new PrefetchingEventSource(new NumberedSource(count), batch =>
+        {
+            foreach (var e in batch)
+            {
+                tapped.Add(e.Timestamp);
+            }
+
+            // A slow tap: the reader must still not see the end before the tap has had every batch.
+            Thread.Sleep(1);
+            tapDone = tapped.Count == count;
+        });
+
+        var read = Drain(prefetching);
+
+        Assert.True(tapDone, "TryRead returned false before the tap had seen every event");
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), read);
+        Assert.Equal(read, tapped);
+    }
+
+    [Fact]
+    public async Task An_exception_of_the_tap_reaches_the_reader_and_stops_the_reading()
+    {
+        var inner = new NumberedSource(10_000_000);
+        using var prefetching = new PrefetchingEventSource(inner, batch =>
+        {
+            if (batch[0].Timestamp >= PrefetchingEventSource.BatchSize * 3)
+            {
+                throw new IOException("disk full");
+            }
+        });
+
+        var reading = Task.Run(() => Assert.Throws<IOException>(() => Drain(prefetching)));
+        var error = await reading.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("disk full", error.Message);
+        Assert.True(inner.Produced < 10_000_000, "the background reader kept reading after the tap failed");
+        Assert.False(prefetching.TryRead(out _));
+    }
+
+    [Fact]
+    public void With_a_tap_an_error_of_the_inner_source_still_arrives_after_the_events_before_it()
+    {
+        const int failAt = (PrefetchingEventSource.BatchSize * 2) + 9;
+        var tapped = 0;
+        using var prefetching = new PrefetchingEventSource(new NumberedSource(failAt + 100, failAt), batch => tapped += batch.Length);
+        var read = 0;
+
+        Assert.Throws<TraceFormatException>(() =>
+        {
+            while (prefetching.TryRead(out _))
+            {
+                read++;
+            }
+        });
+
+        Assert.Equal(failAt, read);
+        Assert.Equal(failAt, tapped);
+    }
+
+    [Fact]
+    public async Task Disposing_before_the_end_stops_the_tap_and_the_background_reader()
+    {
+        var inner = new NumberedSource(1_000_000);
+        var prefetching = new PrefetchingEventSource(inner, _ => Thread.Sleep(1));
+        Assert.True(prefetching.TryRead(out _));
+
+        await Task.Run(prefetching.Dispose).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(inner.Disposed);
+        Assert.True(inner.Produced < 1_000_000, "the background reader kept reading after Dispose");
+    }
+
     private static List<long> Drain(PrefetchingEventSource source)
     {
         var timestamps = new List<long>();
