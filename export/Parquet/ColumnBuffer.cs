@@ -1,9 +1,9 @@
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// The values of one column for the row group being built. Optional columns keep one definition level per
-/// row (1 = present, 0 = null) and store only present values. <see cref="WriteChunk"/> turns the buffer into
-/// pages of at most <c>pageRows</c> rows; <see cref="Reset"/> empties it for the next row group.
+/// The values of one column for the page being built. Optional columns keep one definition level per row
+/// (1 = present, 0 = null) and store only present values. <see cref="WritePage"/> encodes the page into the
+/// column's <see cref="ColumnChunkWriter"/> and empties the buffer; <see cref="EndChunk"/> closes the row group's chunk.
 /// </summary>
 internal abstract class ColumnBuffer
 {
@@ -19,7 +19,7 @@ internal abstract class ColumnBuffer
 
     public int RowCount { get; private set; }
 
-    /// <summary>Bytes of data buffered for this row group (not capacity, which survives <see cref="Reset"/>), for the writer's memory bound.</summary>
+    /// <summary>Bytes of data buffered for this page and chunk (not capacity, which is kept), for the writer's memory bound.</summary>
     public long EstimatedBytes => (Column.Optional ? RowCount : 0) + ValueBytes;
 
     /// <summary>Bytes of the present values buffered so far.</summary>
@@ -46,36 +46,28 @@ internal abstract class ColumnBuffer
         RowCount = rowCount;
     }
 
-    public void WriteChunk(ColumnChunkWriter writer, PageBodyBuffer body, int pageRows)
+    /// <summary>Encodes the buffered rows as one data page of <paramref name="chunk"/> and empties the buffer for the next page.</summary>
+    public void WritePage(ColumnChunkWriter chunk, PageBodyBuffer body)
     {
-        writer.Begin(Column);
-        var encoding = WriteDictionaryPage(writer, body);
-        var valueStart = 0;
-        for (var rowStart = 0; rowStart < RowCount; rowStart += pageRows)
+        body.Clear();
+        var values = RowCount;
+        var nulls = 0;
+        if (Column.Optional)
         {
-            var rows = Math.Min(pageRows, RowCount - rowStart);
-            body.Clear();
-            var values = rows;
-            var nulls = 0;
-            if (Column.Optional)
-            {
-                var levels = _levels.AsSpan(rowStart, rows);
-                values = levels.Count((byte)1);
-                nulls = rows - values;
-                ColumnChunkWriter.WriteDefinitionLevels(levels, body);
-            }
-
-            WriteValues(valueStart, values, body);
-            writer.WriteDataPage(body.WrittenSpan, rows, nulls, encoding);
-            valueStart += values;
+            var levels = _levels.AsSpan(0, RowCount);
+            values = levels.Count((byte)1);
+            nulls = RowCount - values;
+            ColumnChunkWriter.WriteDefinitionLevels(levels, body);
         }
+
+        var encoding = WriteValues(values, body);
+        chunk.WriteDataPage(body.WrittenSpan, RowCount, nulls, encoding);
+        ResetPage();
     }
 
-    public virtual void Reset()
+    /// <summary>Ends the row group's chunk after its last page: a dictionary-encoded column gives its dictionary page here.</summary>
+    public virtual void EndChunk(ColumnChunkWriter chunk)
     {
-        // Restore the all-null invariant of the level array that PadNulls relies on.
-        Array.Clear(_levels, 0, Column.Optional ? RowCount : 0);
-        RowCount = 0;
     }
 
     /// <summary>The error for a null in a required column.</summary>
@@ -126,11 +118,16 @@ internal abstract class ColumnBuffer
         RowCount = firstRow + count;
     }
 
-    /// <summary>Writes the dictionary page when the chunk uses one, and returns the data pages' value encoding (PLAIN unless overridden).</summary>
-    protected virtual ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body) => ParquetEncoding.Plain;
+    /// <summary>Appends the page's <paramref name="count"/> present values and returns their encoding.</summary>
+    protected abstract ParquetEncoding WriteValues(int count, PageBodyBuffer body);
 
-    /// <summary>Appends present values [start, start + count) in the chunk's value encoding.</summary>
-    protected abstract void WriteValues(int start, int count, PageBodyBuffer body);
+    /// <summary>Empties the buffer for the next page.</summary>
+    protected virtual void ResetPage()
+    {
+        // Restore the all-null invariant of the level array that PadNulls relies on.
+        Array.Clear(_levels, 0, Column.Optional ? RowCount : 0);
+        RowCount = 0;
+    }
 
     private void EnsureLevels(int rows)
     {

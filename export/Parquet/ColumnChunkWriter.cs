@@ -3,90 +3,81 @@ using System.Buffers.Binary;
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// Writes the pages of one column chunk (an optional dictionary page, then data pages) to the file and
-/// accumulates the chunk's footer metadata. Page headers are Thrift; bodies are compressed as one unit.
+/// The pages of one column's chunk in the row group being built. Each data page is compressed as soon as its rows
+/// are complete and kept, compressed, in memory, so the work of a row group is spread over its rows instead of
+/// stalling the writer at the end; <see cref="WriteTo"/> puts the dictionary page (which must come first) and the
+/// data pages into the file and returns the chunk's footer metadata. Page headers are Thrift; bodies are compressed
+/// as one unit. The compressor and header scratch are shared by the columns of a file.
 /// </summary>
-internal sealed class ColumnChunkWriter
+internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor compressor, ThriftCompactWriter header)
 {
-    private readonly ParquetOutput _output;
-    private readonly PageCompressor _compressor;
-    private readonly ThriftCompactWriter _header = new();
+    private readonly PageBodyBuffer _dataPages = new();
+    private readonly PageBodyBuffer _dictionaryPage = new();
     private readonly HashSet<ParquetEncoding> _encodings = [];
-    private ParquetColumn? _column;
     private long _numValues;
     private long _nullCount;
     private long _uncompressed;
-    private long _compressed;
-    private long _dataPageOffset;
-    private long? _dictionaryPageOffset;
+    private bool _hasDictionary;
 
-    public ColumnChunkWriter(ParquetOutput output, PageCompressor compressor)
-    {
-        _output = output;
-        _compressor = compressor;
-    }
+    public ParquetColumn Column { get; } = column;
 
-    public void Begin(ParquetColumn column)
-    {
-        _column = column;
-        _encodings.Clear();
-        _numValues = 0;
-        _nullCount = 0;
-        _uncompressed = 0;
-        _compressed = 0;
-        _dataPageOffset = -1;
-        _dictionaryPageOffset = null;
-    }
+    /// <summary>Bytes held for the row group's file section (compressed pages), for the writer's memory bound.</summary>
+    public long BufferedBytes => _dataPages.Length + _dictionaryPage.Length;
 
-    /// <summary>The dictionary page must come before every data page of the chunk.</summary>
+    /// <summary>The chunk's dictionary page; it is written ahead of the data pages whenever it is given.</summary>
     public void WriteDictionaryPage(ReadOnlySpan<byte> plainValues, int count)
     {
-        if (_dataPageOffset >= 0)
+        if (_hasDictionary)
         {
-            throw new InvalidOperationException("The dictionary page must precede the data pages.");
+            throw new InvalidOperationException($"Column chunk '{Column.Name}' already has a dictionary page.");
         }
 
-        _dictionaryPageOffset = _output.Position;
-        var body = _compressor.Compress(plainValues);
-        _header.Clear();
-        ParquetMetadataWriter.WriteDictionaryPageHeader(_header, plainValues.Length, body.Length, count);
-        WritePage(plainValues.Length, body);
+        var body = compressor.Compress(plainValues);
+        header.Clear();
+        ParquetMetadataWriter.WriteDictionaryPageHeader(header, plainValues.Length, body.Length, count);
+        Append(_dictionaryPage, plainValues.Length, body);
         _encodings.Add(ParquetEncoding.Plain);
+        _hasDictionary = true;
     }
 
     /// <summary><paramref name="body"/> is the uncompressed v1 page body: [u32 length + level runs] then values.</summary>
     public void WriteDataPage(ReadOnlySpan<byte> body, int numValues, int nullCount, ParquetEncoding encoding)
     {
-        if (_dataPageOffset < 0)
-        {
-            _dataPageOffset = _output.Position;
-        }
-
-        var compressed = _compressor.Compress(body);
-        _header.Clear();
-        ParquetMetadataWriter.WriteDataPageHeader(_header, body.Length, compressed.Length, numValues, encoding, nullCount);
-        WritePage(body.Length, compressed);
+        var compressed = compressor.Compress(body);
+        header.Clear();
+        ParquetMetadataWriter.WriteDataPageHeader(header, body.Length, compressed.Length, numValues, encoding, nullCount);
+        Append(_dataPages, body.Length, compressed);
         _numValues += numValues;
         _nullCount += nullCount;
         _encodings.Add(encoding);
-        if (_column!.Optional)
+        if (Column.Optional)
         {
             _encodings.Add(ParquetEncoding.Rle);
         }
     }
 
-    public ColumnChunkMetadata End()
+    /// <summary>Writes the chunk (dictionary page, then data pages) at the output's position and starts the next one.</summary>
+    public ColumnChunkMetadata WriteTo(ParquetOutput output)
     {
-        var column = _column ?? throw new InvalidOperationException("No column chunk was begun.");
-        if (_dataPageOffset < 0)
+        if (_dataPages.Length == 0)
         {
-            throw new InvalidOperationException($"Column chunk '{column.Name}' has no data page.");
+            throw new InvalidOperationException($"Column chunk '{Column.Name}' has no data page.");
         }
 
-        var encodings = _encodings.Order().ToArray();
-        _column = null;
-        return new ColumnChunkMetadata(
-            column, encodings, _compressor.Codec, _numValues, _nullCount, _uncompressed, _compressed, _dataPageOffset, _dictionaryPageOffset);
+        long? dictionaryOffset = _hasDictionary ? output.Position : null;
+        output.Write(_dictionaryPage.WrittenSpan);
+        var dataOffset = output.Position;
+        output.Write(_dataPages.WrittenSpan);
+        var metadata = new ColumnChunkMetadata(
+            Column, _encodings.Order().ToArray(), compressor.Codec, _numValues, _nullCount, _uncompressed, BufferedBytes, dataOffset, dictionaryOffset);
+        _dataPages.Clear();
+        _dictionaryPage.Clear();
+        _encodings.Clear();
+        _numValues = 0;
+        _nullCount = 0;
+        _uncompressed = 0;
+        _hasDictionary = false;
+        return metadata;
     }
 
     /// <summary>Writes a v1 level section: u32 LE byte length, then the hybrid runs (bit width 1 for flat optional columns).</summary>
@@ -98,12 +89,11 @@ internal sealed class ColumnChunkWriter
         BinaryPrimitives.WriteInt32LittleEndian(body.At(lengthAt, 4), body.Length - start);
     }
 
-    private void WritePage(int uncompressedBodyLength, ReadOnlySpan<byte> storedBody)
+    private void Append(PageBodyBuffer pages, int uncompressedBodyLength, ReadOnlySpan<byte> storedBody)
     {
-        var header = _header.WrittenSpan;
-        _output.Write(header);
-        _output.Write(storedBody);
-        _uncompressed += header.Length + uncompressedBodyLength;
-        _compressed += header.Length + storedBody.Length;
+        var headerBytes = header.WrittenSpan;
+        pages.Write(headerBytes);
+        pages.Write(storedBody);
+        _uncompressed += headerBytes.Length + uncompressedBodyLength;
     }
 }

@@ -9,9 +9,10 @@ public sealed record ParquetWriterOptions
 
     public int RowGroupRows { get; init; } = 1 << 20;
 
-    /// <summary>Estimated bytes of buffered column data that trigger a row-group flush.</summary>
+    /// <summary>Bytes held for the row group being built (compressed pages, the page being filled, dictionaries) that trigger a row-group flush.</summary>
     public long RowGroupBytes { get; init; } = 64L << 20;
 
+    /// <summary>Rows per data page: pages are encoded and compressed as they fill.</summary>
     public int PageRows { get; init; } = 1 << 15;
 
     /// <summary>FileMetaData.created_by: "&lt;app&gt; version &lt;v&gt;" (FORMATS.md §4.3).</summary>
@@ -23,7 +24,8 @@ public sealed record ParquetWriterOptions
 /// <summary>
 /// Writes one flat Parquet file: "PAR1", row groups of column chunks, the Thrift footer, its length and
 /// "PAR1" again (FORMATS.md §4.1, §4.7). The caller fills <see cref="ColumnBuffer"/>s and hands them over
-/// one row group at a time; <see cref="Finish"/> writes the footer. The stream is not closed here.
+/// one page at a time (<see cref="WritePage"/>, encoded and compressed at once) and closes each row group with
+/// <see cref="WriteRowGroup"/>; <see cref="Finish"/> writes the footer. The stream is not closed here.
 /// </summary>
 internal sealed class ParquetFileWriter
 {
@@ -32,10 +34,11 @@ internal sealed class ParquetFileWriter
     private readonly ParquetOutput _output;
     private readonly IReadOnlyList<ParquetColumn> _schema;
     private readonly ParquetWriterOptions _options;
-    private readonly ColumnChunkWriter _chunkWriter;
+    private readonly ColumnChunkWriter[] _chunks;
     private readonly PageBodyBuffer _body = new();
     private readonly List<RowGroupMetadata> _rowGroups = [];
     private readonly List<KeyValuePair<string, string>> _keyValues = [];
+    private long _rowGroupRows;
     private bool _finished;
 
     public ParquetFileWriter(Stream stream, IReadOnlyList<ParquetColumn> schema, ParquetWriterOptions options)
@@ -48,15 +51,20 @@ internal sealed class ParquetFileWriter
         _output = new ParquetOutput(stream);
         _schema = schema;
         _options = options;
-        _chunkWriter = new ColumnChunkWriter(_output, new PageCompressor(options.Compression));
+        var compressor = new PageCompressor(options.Compression);
+        var header = new ThriftCompactWriter();
+        _chunks = schema.Select(column => new ColumnChunkWriter(column, compressor, header)).ToArray();
         _output.Write(Magic);
     }
+
+    /// <summary>Compressed pages held for the row group being built.</summary>
+    public long BufferedBytes => _chunks.Sum(c => c.BufferedBytes);
 
     /// <summary>Adds a footer key/value pair (written by <see cref="Finish"/>).</summary>
     public void AddKeyValue(string key, string value) => _keyValues.Add(new(key, value));
 
-    /// <summary>Writes the buffered rows as one row group. Buffers must match the schema, in order, with equal row counts.</summary>
-    public void WriteRowGroup(IReadOnlyList<ColumnBuffer> columns)
+    /// <summary>Encodes the buffered rows as one page of each column and empties the buffers. Buffers must match the schema, in order, with equal row counts.</summary>
+    public void WritePage(IReadOnlyList<ColumnBuffer> columns)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         if (columns.Count != _schema.Count)
@@ -65,7 +73,32 @@ internal sealed class ParquetFileWriter
         }
 
         var rows = columns[0].RowCount;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i].Column != _schema[i] || columns[i].RowCount != rows)
+            {
+                throw new ArgumentException($"Column {i} ('{columns[i].Column.Name}') does not match the schema or the row count {rows}.", nameof(columns));
+            }
+        }
+
         if (rows == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < columns.Count; i++)
+        {
+            columns[i].WritePage(_chunks[i], _body);
+        }
+
+        _rowGroupRows += rows;
+    }
+
+    /// <summary>Writes the buffered rows as the row group's last page, then the row group's column chunks.</summary>
+    public void WriteRowGroup(IReadOnlyList<ColumnBuffer> columns)
+    {
+        WritePage(columns);
+        if (_rowGroupRows == 0)
         {
             return;
         }
@@ -74,16 +107,12 @@ internal sealed class ParquetFileWriter
         var chunks = new ColumnChunkMetadata[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
-            if (columns[i].Column != _schema[i] || columns[i].RowCount != rows)
-            {
-                throw new ArgumentException($"Column {i} ('{columns[i].Column.Name}') does not match the schema or the row count {rows}.", nameof(columns));
-            }
-
-            columns[i].WriteChunk(_chunkWriter, _body, _options.PageRows);
-            chunks[i] = _chunkWriter.End();
+            columns[i].EndChunk(_chunks[i]);
+            chunks[i] = _chunks[i].WriteTo(_output);
         }
 
-        _rowGroups.Add(new RowGroupMetadata(chunks, rows, fileOffset));
+        _rowGroups.Add(new RowGroupMetadata(chunks, _rowGroupRows, fileOffset));
+        _rowGroupRows = 0;
     }
 
     public void Finish()

@@ -47,13 +47,13 @@ internal abstract class ValueColumnBuffer<T> : ColumnBuffer
         return room;
     }
 
-    public override void Reset()
+    protected override void ResetPage()
     {
-        base.Reset();
+        base.ResetPage();
         _count = 0;
     }
 
-    protected ReadOnlySpan<T> Values(int start, int count) => _values.AsSpan(start, count);
+    protected ReadOnlySpan<T> Values(int count) => _values.AsSpan(0, count);
 }
 
 /// <summary>INT32, INT64 (incl. timestamps and unsigned annotations) and DOUBLE values, PLAIN-encoded little-endian.</summary>
@@ -65,13 +65,13 @@ internal sealed class FixedWidthColumnBuffer<T> : ValueColumnBuffer<T>
     {
     }
 
-    protected override void WriteValues(int start, int count, PageBodyBuffer body)
+    protected override ParquetEncoding WriteValues(int count, PageBodyBuffer body)
     {
-        var bytes = MemoryMarshal.AsBytes(Values(start, count));
+        var bytes = MemoryMarshal.AsBytes(Values(count));
         if (BitConverter.IsLittleEndian)
         {
             body.Write(bytes);
-            return;
+            return ParquetEncoding.Plain;
         }
 
         var size = Unsafe.SizeOf<T>();
@@ -85,6 +85,7 @@ internal sealed class FixedWidthColumnBuffer<T> : ValueColumnBuffer<T>
         }
 
         body.Advance(bytes.Length);
+        return ParquetEncoding.Plain;
     }
 }
 
@@ -96,9 +97,11 @@ internal sealed class DeltaColumnBuffer : ValueColumnBuffer<long>
     {
     }
 
-    protected override ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body) => ParquetEncoding.DeltaBinaryPacked;
-
-    protected override void WriteValues(int start, int count, PageBodyBuffer body) => DeltaBinaryPackedEncoder.Encode(Values(start, count), body);
+    protected override ParquetEncoding WriteValues(int count, PageBodyBuffer body)
+    {
+        DeltaBinaryPackedEncoder.Encode(Values(count), body);
+        return ParquetEncoding.DeltaBinaryPacked;
+    }
 }
 
 /// <summary>BOOLEAN values, PLAIN-encoded: bit-packed LSB first, zero-padded to a whole byte.</summary>
@@ -109,9 +112,9 @@ internal sealed class BooleanColumnBuffer : ValueColumnBuffer<bool>
     {
     }
 
-    protected override void WriteValues(int start, int count, PageBodyBuffer body)
+    protected override ParquetEncoding WriteValues(int count, PageBodyBuffer body)
     {
-        var values = Values(start, count);
+        var values = Values(count);
         var byteCount = (count + 7) / 8;
         var target = body.GetSpan(byteCount)[..byteCount];
         target.Clear();
@@ -124,6 +127,7 @@ internal sealed class BooleanColumnBuffer : ValueColumnBuffer<bool>
         }
 
         body.Advance(byteCount);
+        return ParquetEncoding.Plain;
     }
 }
 

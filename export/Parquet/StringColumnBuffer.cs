@@ -4,9 +4,11 @@ using System.Text;
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// BYTE_ARRAY UTF-8 strings. With <see cref="ParquetColumn.Dictionary"/> the chunk is RLE_DICTIONARY-encoded
-/// (one PLAIN dictionary page, then bit-packed indices); when a row group's dictionary outgrows its limits the
-/// whole chunk falls back to PLAIN, so one chunk never mixes encodings.
+/// BYTE_ARRAY UTF-8 strings. With <see cref="ParquetColumn.Dictionary"/> the chunk's pages are RLE_DICTIONARY-encoded
+/// (bit-packed indices into one PLAIN dictionary page per chunk, written ahead of them at the end of the row group).
+/// When the dictionary outgrows its limits, the rest of the chunk's pages fall back to PLAIN (Encodings.md allows
+/// it; the pages already encoded keep their dictionary). A page without a value is PLAIN, so a chunk with no
+/// value at all needs no (empty) dictionary.
 /// </summary>
 internal sealed class StringColumnBuffer : ColumnBuffer
 {
@@ -23,6 +25,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private int _count;
     private int _utf8Length;
     private bool _dictionaryMode;
+    private bool _dictionaryUsed;
     private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
     private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
 
@@ -49,54 +52,50 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         }
     }
 
-    public override void Reset()
+    public override void EndChunk(ColumnChunkWriter chunk)
     {
-        base.Reset();
+        if (_dictionaryUsed)
+        {
+            chunk.WriteDictionaryPage(_dictionaryPage.WrittenSpan, _entries.Count);
+        }
+
         _dictionary.Clear();
         _entries.Clear();
         _dictionaryPage.Clear();
-        _count = 0;
-        _utf8Length = 0;
         _dictionaryMode = Column.Dictionary;
+        _dictionaryUsed = false;
         Array.Clear(_cachedValues);
     }
 
-    protected override ParquetEncoding WriteDictionaryPage(ColumnChunkWriter writer, PageBodyBuffer body)
+    protected override void ResetPage()
     {
-        if (_dictionaryMode && _entries.Count == 0)
-        {
-            // Every row of the chunk is null: an empty dictionary page would be legal but needlessly exotic.
-            _dictionaryMode = false;
-        }
-
-        if (!_dictionaryMode)
-        {
-            return ParquetEncoding.Plain;
-        }
-
-        writer.WriteDictionaryPage(_dictionaryPage.WrittenSpan, _entries.Count);
-        return ParquetEncoding.RleDictionary;
+        base.ResetPage();
+        _count = 0;
+        _utf8Length = 0;
     }
 
-    protected override void WriteValues(int start, int count, PageBodyBuffer body)
+    protected override ParquetEncoding WriteValues(int count, PageBodyBuffer body)
     {
-        if (_dictionaryMode)
+        if (_dictionaryMode && count > 0)
         {
             var bitWidth = RleHybridEncoder.BitWidthFor(Math.Max(0, _entries.Count - 1));
             body.GetSpan(1)[0] = (byte)bitWidth;
             body.Advance(1);
-            RleHybridEncoder.Encode<int>(_indices.AsSpan(start, count), bitWidth, body);
-            return;
+            RleHybridEncoder.Encode<int>(_indices.AsSpan(0, count), bitWidth, body);
+            _dictionaryUsed = true;
+            return ParquetEncoding.RleDictionary;
         }
 
-        for (var i = start; i < start + count; i++)
+        for (var i = 0; i < count; i++)
         {
             var begin = i == 0 ? 0 : _ends[i - 1];
             PlainEncoding.WriteByteArray(_utf8.AsSpan(begin, _ends[i] - begin), body);
         }
+
+        return ParquetEncoding.Plain;
     }
 
-    /// <summary>The entry's index, or -1 after switching the chunk to PLAIN because the dictionary grew too big.</summary>
+    /// <summary>The entry's index, or -1 after switching the rest of the chunk to PLAIN because the dictionary grew too big.</summary>
     private int IndexOf(string value)
     {
         // Parsers hand out one string instance per distinct comm or name, so a cache by identity (a direct-mapped
@@ -141,6 +140,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         _indices[_count++] = index;
     }
 
+    /// <summary>Re-encodes the page being built as PLAIN; the dictionary is kept for the pages already written with it.</summary>
     private void FallBackToPlain()
     {
         _dictionaryMode = false;
@@ -153,8 +153,6 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         }
 
         _dictionary.Clear();
-        _entries.Clear();
-        _dictionaryPage.Clear();
         Array.Clear(_cachedValues);
     }
 

@@ -4,8 +4,10 @@ namespace BinderTrace.Export.Tables;
 
 /// <summary>
 /// Streams rows of one <see cref="TableDefinition{TRow}"/> into a Parquet file. Rows are buffered column by
-/// column and flushed as a row group when <see cref="ParquetWriterOptions.RowGroupRows"/> or
-/// <see cref="ParquetWriterOptions.RowGroupBytes"/> is reached, so memory does not grow with the table.
+/// column; every <see cref="ParquetWriterOptions.PageRows"/> rows they are encoded and compressed as one page per
+/// column, and the pages are written out as a row group when <see cref="ParquetWriterOptions.RowGroupRows"/> or
+/// <see cref="ParquetWriterOptions.RowGroupBytes"/> is reached, so memory does not grow with the table and the
+/// compression work is spread evenly over the rows.
 /// <para>
 /// Rows are appended a chunk at a time and column by column: one virtual call per column per chunk, then a
 /// loop over the chunk's rows. In a table with row classes, the rows of a chunk are first sorted into the
@@ -38,6 +40,7 @@ internal sealed class TableWriter<TRow>
     private readonly ParquetFileWriter _file;
     private readonly ParquetWriterOptions _options;
     private int _pendingCount;
+    private int _pageRows;
     private int _buffered;
 
     public TableWriter(TableDefinition<TRow> table, Stream stream, ParquetWriterOptions options)
@@ -127,12 +130,19 @@ internal sealed class TableWriter<TRow>
     {
         while (!rows.IsEmpty)
         {
-            var take = Math.Min(rows.Length, Math.Min(ChunkRows, _options.RowGroupRows - _buffered));
+            var room = Math.Min(_options.PageRows - _pageRows, _options.RowGroupRows - _buffered);
+            var take = Math.Min(rows.Length, Math.Min(ChunkRows, room));
             AppendChunk(rows[..take]);
             rows = rows[take..];
             if (_buffered >= _options.RowGroupRows || BufferedBytes() >= _options.RowGroupBytes)
             {
                 Flush();
+            }
+            else if (_pageRows == _options.PageRows)
+            {
+                PadAll();
+                _file.WritePage(_buffers);
+                _pageRows = 0;
             }
         }
     }
@@ -156,26 +166,36 @@ internal sealed class TableWriter<TRow>
             var group = _groupOfColumn[column];
             if (group < 0)
             {
-                _bindings[column].AppendAll(rows, _buffered);
+                _bindings[column].AppendAll(rows, _pageRows);
             }
             else if (_groupRowCounts[group] > 0)
             {
-                _bindings[column].AppendSome(rows, _groupRows[group].AsSpan(0, _groupRowCounts[group]), _buffered);
+                _bindings[column].AppendSome(rows, _groupRows[group].AsSpan(0, _groupRowCounts[group]), _pageRows);
             }
         }
 
+        _pageRows += rows.Length;
         _buffered += rows.Length;
     }
 
     private long BufferedBytes()
     {
-        long total = 0;
+        var total = _file.BufferedBytes;
         foreach (var buffer in _buffers)
         {
             total += buffer.EstimatedBytes;
         }
 
         return total;
+    }
+
+    /// <summary>Columns that a page's last rows lacked catch up with nulls, so that every column has the page's rows.</summary>
+    private void PadAll()
+    {
+        foreach (var buffer in _buffers)
+        {
+            buffer.PadNulls(_pageRows);
+        }
     }
 
     private void Flush()
@@ -185,17 +205,9 @@ internal sealed class TableWriter<TRow>
             return;
         }
 
-        foreach (var buffer in _buffers)
-        {
-            buffer.PadNulls(_buffered);
-        }
-
+        PadAll();
         _file.WriteRowGroup(_buffers);
-        foreach (var buffer in _buffers)
-        {
-            buffer.Reset();
-        }
-
+        _pageRows = 0;
         _buffered = 0;
     }
 }

@@ -97,9 +97,10 @@ public sealed class TableWriterInteropTests
     }
 
     [Fact]
-    public void Dictionary_column_falls_back_to_plain_when_a_row_group_has_too_many_distinct_values()
+    public void Dictionary_column_falls_back_to_plain_for_the_rest_of_a_chunk_that_has_too_many_distinct_values()
     {
-        // 70,000 distinct strings exceed the 65,536-entry dictionary limit inside one row group.
+        // 70,000 distinct strings exceed the 65,536-entry dictionary limit inside one row group: the first two pages
+        // of 32,768 rows fill the dictionary exactly, so the third page falls back to PLAIN.
         const int n = 70_000;
         var table = new TableDefinition<int>("d").String("key", static (in int i) => "k" + i.ToString("D6", CultureInfo.InvariantCulture), dictionary: true);
         using var dir = new TempDirectory();
@@ -122,7 +123,38 @@ public sealed class TableWriterInteropTests
             Assert.Equal(new ColumnSummary(n, null, "k000000", "k069999"), summary.Columns["key"]);
         }
 
-        Assert.DoesNotContain("RLE_DICTIONARY", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["key"]);
+        Assert.Equal("PLAIN, RLE_DICTIONARY", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["key"]);
+        Assert.Equal(n, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+    }
+
+    [Fact]
+    public void A_dictionary_column_with_pages_and_row_groups_of_nulls_reads_back()
+    {
+        // Pages of 100 rows, row groups of 1,000. "tag" holds a value only in rows 200-299 and 2,500-2,549: every other
+        // page has no value (written PLAIN), and the row groups 1,000-1,999 and 3,000-3,999 have none at all (no dictionary).
+        const int n = 4000;
+        static string? Tag(int i) => i is >= 200 and < 300 ? "early" : i is >= 2500 and < 2550 ? "late-" + (i % 3).ToString(CultureInfo.InvariantCulture) : null;
+        var table = new TableDefinition<int>("n").Int32("i", static (in int i) => i).String("tag", static (in int i) => Tag(i), optional: true, dictionary: true);
+        using var dir = new TempDirectory();
+        var path = dir.File("n.parquet");
+        using (var stream = File.Create(path))
+        {
+            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1000, PageRows = 100 });
+            for (var i = 0; i < n; i++)
+            {
+                writer.Append(in i);
+            }
+
+            writer.Complete();
+        }
+
+        foreach (var reader in new[] { InteropReaders.DuckDb, InteropReaders.Hyparquet })
+        {
+            var s = InteropReaders.Summarize(reader, path);
+            Assert.Equal((n, 4), (s.Rows, s.RowGroups));
+            Assert.Equal(new ColumnSummary(150, null, "early", "late-2"), s.Columns["tag"]);
+        }
+
         Assert.Equal(n, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
     }
 
