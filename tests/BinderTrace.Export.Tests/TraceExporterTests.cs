@@ -13,6 +13,7 @@ namespace BinderTrace.Tests;
 public sealed class TraceExporterTests
 {
     private const ulong Mm = 0xffff888012345678;
+    private const int PrefetchingEventSourceBatch = BinderTrace.Parsers.PrefetchingEventSource.BatchSize;
 
     // sha256sum of the fake trace files' bytes: `printf 'fake trace one\n' | sha256sum`, `printf 'fake trace two\n' | sha256sum`.
     private const string FingerprintOne = "sha256:874a40eb9315ab39af8d7c098230ae018578a4e5746eeafa8a2b0cdef5cf9bcc";
@@ -162,6 +163,36 @@ public sealed class TraceExporterTests
 
         Assert.Throws<TraceFormatException>(() => exporter.Export([trace, trace]));
 
+        Assert.Empty(Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_parse_error_in_the_middle_of_a_trace_reaches_the_caller_while_both_the_events_table_and_the_analysis_read_it()
+    {
+        using var dir = new TempDirectory();
+        var trace = WriteFakeTrace(dir, "one.txt", "fake trace one\n");
+        // Three batches of events, then the error a strict parse raises: the events table (on its own thread) and
+        // the analysis (on the caller's) are both part-way through when it arrives.
+        var events = Enumerable.Range(0, 3 * PrefetchingEventSourceBatch).Select(i => TraceEvent.ForGeneric(new EventHeader(i, 0, 1, 1, "x"), "e", ""))
+            .Concat(Enumerable.Range(0, 1).Select<int, TraceEvent>(_ => throw new TraceFormatException("one.txt", 12_289, 400_000, "expected an event line")));
+        var analysed = 0;
+        var exporter = new TraceExporter(
+            new ExportOptions { OutputDirectory = dir.File("out") },
+            _ => new ListEventSource(Info(null), events),
+            (source, sink) =>
+            {
+                while (source.TryRead(out _))
+                {
+                    analysed++;
+                }
+
+                throw new InvalidOperationException("the analysis must not see the end of a trace whose parse failed");
+            });
+
+        var error = Assert.Throws<TraceFormatException>(() => exporter.Export([trace]));
+
+        Assert.StartsWith("one.txt:12289 (byte 400000)", error.Message);
+        Assert.Equal(3 * PrefetchingEventSourceBatch, analysed);
         Assert.Empty(Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories));
     }
 
