@@ -41,7 +41,7 @@ internal sealed class TableWriter<TRow>
     private readonly ParquetWriterOptions _options;
     private int _pendingCount;
     private int _pageRows;
-    private int _buffered;
+    private int _rowGroupRows;
 
     public TableWriter(TableDefinition<TRow> table, Stream stream, ParquetWriterOptions options)
     {
@@ -130,11 +130,11 @@ internal sealed class TableWriter<TRow>
     {
         while (!rows.IsEmpty)
         {
-            var room = Math.Min(_options.PageRows - _pageRows, _options.RowGroupRows - _buffered);
+            var room = Math.Min(_options.PageRows - _pageRows, _options.RowGroupRows - _rowGroupRows);
             var take = Math.Min(rows.Length, Math.Min(ChunkRows, room));
             AppendChunk(rows[..take]);
             rows = rows[take..];
-            if (_buffered >= _options.RowGroupRows || BufferedBytes() >= _options.RowGroupBytes)
+            if (_rowGroupRows >= _options.RowGroupRows || BufferedBytes() >= _options.RowGroupBytes)
             {
                 Flush();
             }
@@ -175,7 +175,7 @@ internal sealed class TableWriter<TRow>
         }
 
         _pageRows += rows.Length;
-        _buffered += rows.Length;
+        _rowGroupRows += rows.Length;
     }
 
     private long BufferedBytes()
@@ -200,7 +200,7 @@ internal sealed class TableWriter<TRow>
 
     private void Flush()
     {
-        if (_buffered == 0)
+        if (_rowGroupRows == 0)
         {
             return;
         }
@@ -208,6 +208,6 @@ internal sealed class TableWriter<TRow>
         PadAll();
         _file.WriteRowGroup(_buffers);
         _pageRows = 0;
-        _buffered = 0;
+        _rowGroupRows = 0;
     }
 }
