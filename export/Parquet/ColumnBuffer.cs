@@ -79,19 +79,11 @@ internal abstract class ColumnBuffer
     /// </summary>
     protected void MarkPresent(int row)
     {
-        if (row < RowCount)
-        {
-            throw new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.");
-        }
-
+        CheckNext(row);
         if (Column.Optional)
         {
             EnsureLevels(row + 1);
             _levels[row] = 1;
-        }
-        else if (row != RowCount)
-        {
-            throw RequiredNull();
         }
 
         RowCount = row + 1;
@@ -100,19 +92,11 @@ internal abstract class ColumnBuffer
     /// <summary>Records that the rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) all hold values.</summary>
     protected void MarkPresent(int firstRow, int count)
     {
-        if (firstRow < RowCount)
-        {
-            throw new InvalidOperationException($"Column '{Column.Name}': row {firstRow} appended after row {RowCount - 1}.");
-        }
-
+        CheckNext(firstRow);
         if (Column.Optional)
         {
             EnsureLevels(firstRow + count);
             _levels.AsSpan(firstRow, count).Fill(1);
-        }
-        else if (firstRow != RowCount)
-        {
-            throw RequiredNull();
         }
 
         RowCount = firstRow + count;
@@ -127,6 +111,20 @@ internal abstract class ColumnBuffer
         // Restore the all-null invariant of the level array that PadNulls relies on.
         Array.Clear(_levels, 0, Column.Optional ? RowCount : 0);
         RowCount = 0;
+    }
+
+    /// <summary>Values come in row order, and a required column cannot skip a row (that would be a null).</summary>
+    private void CheckNext(int row)
+    {
+        if (row < RowCount)
+        {
+            throw new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.");
+        }
+
+        if (!Column.Optional && row != RowCount)
+        {
+            throw RequiredNull();
+        }
     }
 
     private void EnsureLevels(int rows)

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// Present values of one unmanaged type, in row order, for the row group being built. Appending is not virtual,
+/// Present values of one unmanaged type, in row order, for the page being built. Appending is not virtual,
 /// so the table layer's per-value loops stay tight.
 /// </summary>
 internal abstract class ValueColumnBuffer<T> : ColumnBuffer

@@ -19,6 +19,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private readonly Dictionary<string, int> _dictionary = new(StringComparer.Ordinal);
     private readonly PageBodyBuffer _dictionaryPage = new();
     private readonly List<string> _entries = [];
+    private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
+    private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
     private int[] _indices = new int[1024];
     private byte[] _utf8 = new byte[4096];
     private int[] _ends = new int[1024];
@@ -26,8 +28,6 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private int _utf8Length;
     private bool _dictionaryMode;
     private bool _dictionaryUsed;
-    private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
-    private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
 
     public StringColumnBuffer(ParquetColumn column)
         : base(column)

@@ -10,7 +10,7 @@ internal abstract class ColumnBinding<TRow>(ColumnBuffer buffer)
 {
     public ColumnBuffer Buffer { get; } = buffer;
 
-    /// <summary>Appends the cells of <paramref name="rows"/>, which are rows <paramref name="firstRow"/>… of the row group.</summary>
+    /// <summary>Appends the cells of <paramref name="rows"/>, which are rows <paramref name="firstRow"/>… of the page being built.</summary>
     public abstract void AppendAll(ReadOnlySpan<TRow> rows, int firstRow);
 
     /// <summary>Appends the cells of the rows at the ascending indexes <paramref name="present"/>; the other rows stay null.</summary>
