@@ -23,10 +23,10 @@ internal static class DeltaBinaryPackedEncoder
 
     public static void Encode(ReadOnlySpan<long> values, IBufferWriter<byte> output)
     {
-        WriteUleb(BlockSize, output);
-        WriteUleb(MiniblocksPerBlock, output);
-        WriteUleb((ulong)values.Length, output);
-        WriteUleb(ZigZag(values.IsEmpty ? 0 : values[0]), output);
+        Uleb128.Write(BlockSize, output);
+        Uleb128.Write(MiniblocksPerBlock, output);
+        Uleb128.Write((ulong)values.Length, output);
+        Uleb128.Write(ZigZag(values.IsEmpty ? 0 : values[0]), output);
         Span<ulong> block = stackalloc ulong[BlockSize];
         for (var start = 1; start < values.Length; start += BlockSize)
         {
@@ -45,7 +45,7 @@ internal static class DeltaBinaryPackedEncoder
 
     private static void WriteBlock(Span<ulong> deltas, long minDelta, IBufferWriter<byte> output)
     {
-        WriteUleb(ZigZag(minDelta), output);
+        Uleb128.Write(ZigZag(minDelta), output);
         Span<int> widths = stackalloc int[MiniblocksPerBlock];
         var used = (deltas.Length + MiniblockSize - 1) / MiniblockSize;
         var header = output.GetSpan(MiniblocksPerBlock);
@@ -113,18 +113,4 @@ internal static class DeltaBinaryPackedEncoder
     }
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
-
-    private static void WriteUleb(ulong value, IBufferWriter<byte> output)
-    {
-        var span = output.GetSpan(10);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[n++] = (byte)value;
-        output.Advance(n);
-    }
 }

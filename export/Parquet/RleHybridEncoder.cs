@@ -63,7 +63,7 @@ internal static class RleHybridEncoder
 
     private static void WriteRle(uint value, int count, int bitWidth, IBufferWriter<byte> output)
     {
-        WriteVarint((uint)count << 1, output);
+        Uleb128.Write((uint)count << 1, output);
         var byteWidth = (bitWidth + 7) / 8;
         var span = output.GetSpan(byteWidth);
         for (var i = 0; i < byteWidth; i++)
@@ -78,7 +78,7 @@ internal static class RleHybridEncoder
         where T : unmanaged, IBinaryInteger<T>
     {
         var groups = (values.Length + 7) / 8;
-        WriteVarint(((uint)groups << 1) | 1, output);
+        Uleb128.Write(((uint)groups << 1) | 1, output);
         var byteCount = groups * bitWidth;
         var span = output.GetSpan(byteCount);
         var written = 0;
@@ -98,19 +98,5 @@ internal static class RleHybridEncoder
         }
 
         output.Advance(written);
-    }
-
-    private static void WriteVarint(uint value, IBufferWriter<byte> output)
-    {
-        var span = output.GetSpan(5);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[n++] = (byte)value;
-        output.Advance(n);
     }
 }
