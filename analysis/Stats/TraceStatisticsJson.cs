@@ -98,6 +98,7 @@ public static class TraceStatisticsJson
         TraceFormat.TraceCmdReport => "trace_cmd_report",
         TraceFormat.Atrace => "atrace",
         TraceFormat.SystraceHtml => "systrace_html",
+        TraceFormat.TraceDat => "trace_dat",
         TraceFormat.ReferenceAllocator => "reference_allocator",
         _ => "unknown",
     };

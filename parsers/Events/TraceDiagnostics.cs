@@ -45,6 +45,9 @@ public sealed class TraceDiagnostics
     /// <summary>Events so late that the bounded reorder window had already passed them; emitted at their arrival position.</summary>
     public long LateEvents { get; set; }
 
+    /// <summary>Bytes of binary trace data (damaged pages or chunks, data cut off by the end of the file) that could not be decoded.</summary>
+    public long LostDataBytes { get; set; }
+
     /// <summary>True when the input ended inside a line (no final newline) or inside a compressed stream.</summary>
     public bool Truncated { get; set; }
 

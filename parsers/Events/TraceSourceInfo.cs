@@ -14,6 +14,8 @@ public enum TraceFormat
     Atrace,
     /// <summary>Systrace HTML with the ftrace text inside a <c>trace-data</c> script block.</summary>
     SystraceHtml,
+    /// <summary>trace-cmd's binary <c>trace.dat</c> (file version 6 or 7).</summary>
+    TraceDat,
     /// <summary>Generated in memory by the reference allocator.</summary>
     ReferenceAllocator,
 }
@@ -41,6 +43,9 @@ public sealed class TraceSourceInfo
 
     /// <summary>CPU count from the header (<c>#P:N</c> or <c>cpus=N</c>), or null when absent.</summary>
     public int? HeaderCpuCount { get; set; }
+
+    /// <summary>Names of the ring-buffer instances other than the top one that the file holds (trace.dat), not read.</summary>
+    public IReadOnlyList<string> OtherInstances { get; set; } = [];
 
     /// <summary>Kernel or design label when known (the reference allocator sets it; real traces leave it null).</summary>
     public string? Kernel { get; set; }

@@ -15,7 +15,7 @@ internal sealed record DetectedInput(
 /// in the text: systrace HTML (a doctype or html tag), Android atrace (a <c>TRACE:</c> line, followed by
 /// ftrace text or by a zlib stream), <c>trace-cmd report</c> (<c>cpus=</c> / <c>version =</c> preamble), the
 /// kernel <c>trace</c> file ('#' header) and, for anything else, <c>trace_pipe</c> lines. trace-cmd's binary
-/// <c>trace.dat</c> is recognised only to be refused with a clear message.
+/// <c>trace.dat</c> is recognised by its magic bytes and read by <see cref="TraceDat.TraceDatSource"/>.
 /// </summary>
 internal static class TraceInputDetector
 {
@@ -48,8 +48,7 @@ internal static class TraceInputDetector
         // trace-cmd's binary file starts with 0x17 0x08 'D' "tracing" (FORMATS.md §2.1).
         if (prefix.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x17, 0x08, (byte)'D', .. "tracing"u8]))
         {
-            return new DetectedInput(text, TraceFormat.Unknown, compressed, cut, gzip,
-                "a binary trace-cmd trace.dat file, not ftrace text; convert it with `trace-cmd report`");
+            return new DetectedInput(text, TraceFormat.TraceDat, compressed, cut, gzip);
         }
 
         var content = SkipBomAndBlanks(prefix);

@@ -1,11 +1,12 @@
 using BinderTrace.Events;
+using BinderTrace.Parsers.TraceDat;
 
 namespace BinderTrace.Parsers;
 
 /// <summary>
 /// Opens an ftrace text trace in any of its containers (kernel <c>trace</c>, <c>trace_pipe</c>,
-/// <c>trace-cmd report</c>, Android atrace, systrace HTML; optionally gzip), detected by content, as an
-/// event stream in timestamp order.
+/// <c>trace-cmd report</c>, Android atrace, systrace HTML) or trace-cmd's binary <c>trace.dat</c>, optionally
+/// gzip-compressed, detected by content, as an event stream in timestamp order.
 /// </summary>
 public static class TraceReader
 {
@@ -39,7 +40,55 @@ public static class TraceReader
             throw new TraceFormatException(sourceName, 0, 0, "this is " + input.Unsupported);
         }
 
+        if (input.Format == TraceFormat.TraceDat)
+        {
+            return OpenTraceDat(stream, input, sourceName, options);
+        }
+
         var source = new FtraceTextSource(input, sourceName, options);
         return new TimestampReorderer(source, options.ReorderWindow);
+    }
+
+    /// <summary>
+    /// trace.dat is read by position. A plain file is read in place; gzip or a pipe is first copied to a temporary
+    /// file (deleted when the source is disposed), so memory stays bounded whatever the size.
+    /// </summary>
+    private static TraceDatSource OpenTraceDat(Stream raw, DetectedInput input, string sourceName, ParseOptions options)
+    {
+        if (raw is FileStream file && !input.Compressed)
+        {
+            return TraceDatSource.Open(file.SafeFileHandle, input.Text, sourceName, options);
+        }
+
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var cut = input.CutWhileSniffing;
+        try
+        {
+            using (input.Text)
+            {
+                input.Text.CopyTo(spool, 1 << 20);
+                cut |= input.Gzip?.WasCut() == true;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            cut = true;
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+
+        spool.Flush();
+        if (cut && options.Strict)
+        {
+            spool.Dispose();
+            throw new TraceFormatException(sourceName, 0, 0, "the compressed input is cut off before its end");
+        }
+
+        var source = TraceDatSource.Open(spool.SafeFileHandle, spool, sourceName, options, gzipped: input.Compressed);
+        source.Diagnostics.Truncated |= cut;
+        return source;
     }
 }
