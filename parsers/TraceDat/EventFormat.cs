@@ -187,16 +187,12 @@ internal static class EventFormatParser
         }
 
         var isChar = type.EndsWith("char", StringComparison.Ordinal) || type.EndsWith("char[]", StringComparison.Ordinal);
+        // A field of another size that is not declared as an array (a struct, header_page's "char data") is kept as bytes.
         var encoding = type.StartsWith("__data_loc", StringComparison.Ordinal) ? FieldEncoding.DataLoc
             : type.StartsWith("__rel_loc", StringComparison.Ordinal) ? FieldEncoding.RelLoc
             : fixedArray && size == 0 ? FieldEncoding.RestOfRecord
-            : fixedArray ? FieldEncoding.FixedArray
+            : fixedArray || size is not (1 or 2 or 4 or 8) ? FieldEncoding.FixedArray
             : FieldEncoding.Scalar;
-        if (encoding == FieldEncoding.Scalar && size is not (1 or 2 or 4 or 8))
-        {
-            problem = $"field {name} has size {size}, not an integer size";
-            return null;
-        }
 
         problem = null;
         return new FieldLayout(name, type, offset.Value, size.Value, signed, encoding) { IsText = isChar && encoding != FieldEncoding.Scalar };
