@@ -33,6 +33,12 @@ internal static class TraceInput
             throw new UserErrorException($"{path}: no such file");
         }
 
+        // A trace.dat is read in place by position (no progress bar); through a wrapping stream it would be copied first.
+        if (tapFile is null && TraceReader.IsTraceDat(path))
+        {
+            return TraceReader.Open(path, options);
+        }
+
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         var counted = new ProgressStream(tapFile is null ? file : tapFile(file), progress.StartFile(path, file.Length));
         return TraceReader.Open(counted, path, options);

@@ -27,6 +27,17 @@ public static class TraceReader
         return Open(file, pathOrDash, options);
     }
 
+    /// <summary>
+    /// True when the file at <paramref name="path"/> starts with trace-cmd's trace.dat magic. Such a file is best
+    /// opened by path: it is then read in place by position, where a wrapped stream must first be copied.
+    /// </summary>
+    public static bool IsTraceDat(string path)
+    {
+        Span<byte> start = stackalloc byte[TraceDatFileReader.Magic.Length];
+        using var file = File.OpenHandle(path);
+        return RandomAccess.Read(file, start, 0) == start.Length && start.SequenceEqual(TraceDatFileReader.Magic);
+    }
+
     /// <summary>Reads <paramref name="stream"/> (and disposes it with the returned source).</summary>
     /// <exception cref="TraceFormatException">The input is a trace format other than ftrace text (trace-cmd's trace.dat).</exception>
     public static ITraceEventSource Open(Stream stream, string sourceName, ParseOptions options)
