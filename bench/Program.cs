@@ -6,6 +6,7 @@ namespace BinderTrace.Bench;
 /// Benchmark entry point.
 ///   make-trace CAPTURE.gz OUTPUT SIZE_MB   build the large real-derived trace for bench/throughput.sh
 ///   make-dat CAPTURE.v6.dat OUTPUT SIZE_MB  build the large real-derived trace.dat for bench/trace-dat.sh
+///   read PATH                              parsing alone: events per CPU second of any trace (text or trace.dat)
 ///   simulate SECONDS                       reference allocator: simulated transactions per second (contended)
 ///   micro [BenchmarkDotNet args]           in-process micro-benchmarks (BenchmarkDotNet)
 /// </summary>
@@ -21,6 +22,9 @@ internal static class Program
             case "make-dat" when args.Length == 4:
                 BenchmarkTraceDatBuilder.Build(args[1], args[2], long.Parse(args[3]) << 20);
                 return 0;
+            case "read" when args.Length == 2:
+                ReadRate.Run(args[1]);
+                return 0;
             case "simulate" when args.Length == 2:
                 SimulationRate.Run(double.Parse(args[1]));
                 return 0;
@@ -28,7 +32,7 @@ internal static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | simulate SECONDS | micro [BenchmarkDotNet args]");
+                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH | simulate SECONDS | micro [BenchmarkDotNet args]");
                 return 2;
         }
     }

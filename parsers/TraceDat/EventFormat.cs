@@ -60,7 +60,22 @@ internal sealed class EventFormat
 
     public FieldLayout? CommonPid { get; }
 
-    public FieldLayout? Find(string name) => _byName.GetValueOrDefault(name);
+    /// <summary>
+    /// Field names are interned when parsed, so a lookup by a string literal (as the typed-event mapper makes, several
+    /// per record) usually matches by reference in a short scan before any hashing.
+    /// </summary>
+    public FieldLayout? Find(string name)
+    {
+        foreach (var field in Fields)
+        {
+            if (ReferenceEquals(field.Name, name))
+            {
+                return field;
+            }
+        }
+
+        return _byName.GetValueOrDefault(name);
+    }
 }
 
 /// <summary>
@@ -195,7 +210,7 @@ internal static class EventFormatParser
             : FieldEncoding.Scalar;
 
         problem = null;
-        return new FieldLayout(name, type, offset.Value, size.Value, signed, encoding) { IsText = isChar && encoding != FieldEncoding.Scalar };
+        return new FieldLayout(string.Intern(name), type, offset.Value, size.Value, signed, encoding) { IsText = isChar && encoding != FieldEncoding.Scalar };
     }
 
     private static int? ParseInt(string text) =>

@@ -27,6 +27,9 @@ public sealed class TraceDatSource : ITraceEventSource
     private readonly long _length;
     private bool _started;
 
+    /// <summary>The CPU whose current record is next, held outside the queue; -1 when the queue decides.</summary>
+    private int _head = -1;
+
     private TraceDatSource(SafeFileHandle file, IDisposable? owner, string sourceName, ParseOptions options, bool gzipped)
     {
         _file = file;
@@ -91,11 +94,11 @@ public sealed class TraceDatSource : ITraceEventSource
             }
         }
 
-        while (_merge.TryDequeue(out var index, out _))
+        while (_head >= 0 || _merge.TryDequeue(out _head, out _))
         {
-            var cpu = _cpus[index];
+            var cpu = _cpus[_head];
             var made = cpu.IsLostEvents ? LostEvents(cpu, out traceEvent) : Event(cpu, out traceEvent);
-            Advance(index);
+            NextHead();
             if (made)
             {
                 Diagnostics.EventsRead++;
@@ -105,6 +108,27 @@ public sealed class TraceDatSource : ITraceEventSource
 
         traceEvent = default;
         return false;
+    }
+
+    /// <summary>
+    /// Advances the CPU just read. It stays at the head while its next record is still the earliest (records come
+    /// in bursts per CPU), which saves a queue round trip per record; otherwise it goes back into the queue.
+    /// </summary>
+    private void NextHead()
+    {
+        var index = _head;
+        var cpu = _cpus[index];
+        if (!cpu.MoveNext())
+        {
+            _head = -1;
+            return;
+        }
+
+        if (_merge.TryPeek(out _, out var next) && (next.Time < cpu.Time || (next.Time == cpu.Time && next.Cpu < index)))
+        {
+            _merge.Enqueue(index, (cpu.Time, index));
+            _head = -1;
+        }
     }
 
     public void Dispose()
