@@ -18,6 +18,18 @@ public static class TraceStatisticsJson
         json.WriteString("source", stats.Info.SourceName);
         json.WriteString("format", FormatName(stats.Info.Format));
         json.WriteBoolean("compressed", stats.Info.Compressed);
+        if (stats.Info.OtherInstances.Count > 0)
+        {
+            // trace.dat ring-buffer instances besides the top one, which alone is read.
+            json.WriteStartArray("unread_instances");
+            foreach (var instance in stats.Info.OtherInstances)
+            {
+                json.WriteStringValue(instance);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteString("clock", ticks ? "ticks" : "ns");
         WriteTimestamp(json, "first_ts", stats.FirstTimestamp, ticks);
         WriteTimestamp(json, "last_ts", stats.LastTimestamp, ticks);

@@ -25,6 +25,11 @@ internal static class StatsTextRenderer
         var grid = new Grid().AddColumn().AddColumn();
         var ticks = stats.Info.Clock == TraceClockKind.Ticks;
         grid.AddRow("format", TraceStatisticsJson.FormatName(stats.Info.Format) + (stats.Info.Compressed ? " (compressed)" : ""));
+        if (stats.Info.OtherInstances.Count > 0)
+        {
+            grid.AddRow("unread instances", string.Join(", ", stats.Info.OtherInstances));
+        }
+
         grid.AddRow("events", stats.Events.ToString("N0"));
         grid.AddRow("time span", Span(stats, ticks));
         grid.AddRow("cpus", $"{stats.Cpus.Count} seen" + (stats.Info.HeaderCpuCount is { } header ? $", {header} in header" : ""));

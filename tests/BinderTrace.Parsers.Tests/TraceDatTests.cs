@@ -150,6 +150,18 @@ public class TraceDatTests
     }
 
     [Fact]
+    public void Other_buffer_instances_are_named_and_only_the_top_one_is_read()
+    {
+        var writer = new TraceDatWriter { OtherInstance = "second" };
+        writer.Cpus.Add([new TestPage(Page, 10).Event(0, TraceDatWriter.PagePayload(1, 1, 1)).ToArray()]);
+
+        var (events, source) = Read(writer.Build(), TraceInput.Strict);
+
+        Assert.Single(events);
+        Assert.Equal(["second"], source.Info.OtherInstances);
+    }
+
+    [Fact]
     public void Gzipped_trace_dat_read_from_a_pipe_is_detected_by_content()
     {
         var writer = new TraceDatWriter { Compression = "zstd" };

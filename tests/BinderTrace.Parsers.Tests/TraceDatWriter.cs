@@ -150,6 +150,9 @@ internal sealed class TraceDatWriter
     /// <summary>Replaces the demo event's format text (to test an unparsable one).</summary>
     public string DemoFormat { get; init; } = DemoEventFormat;
 
+    /// <summary>A second ring-buffer instance named in a v7 BUFFER option (with no CPUs), or null.</summary>
+    public string? OtherInstance { get; init; }
+
     public Dictionary<int, string> Cmdlines { get; } = [];
 
     /// <summary>Per CPU (index = cpu id), its pages.</summary>
@@ -305,6 +308,18 @@ internal sealed class TraceDatWriter
         U16(options, 3);
         U32(options, (uint)buffer.Length);
         options.Write(buffer.ToArray());
+        if (OtherInstance is not null)
+        {
+            var other = new MemoryStream();
+            U64(other, (ulong)bufferSection);
+            other.Write(Encoding.UTF8.GetBytes(OtherInstance + "\0local\0"));
+            U32(other, (uint)PageSize);
+            U32(other, 0);
+            U16(options, 3);
+            U32(options, (uint)other.Length);
+            options.Write(other.ToArray());
+        }
+
         U16(options, 8);
         U32(options, 4);
         U32(options, (uint)Cpus.Count);
