@@ -6,9 +6,8 @@ namespace BinderTrace.Parsers;
 /// <summary>The ftrace text inside whatever container the input was, and what that container was.</summary>
 /// <param name="CutWhileSniffing">The compressed input already broke off inside the bytes read for detection.</param>
 /// <param name="Gzip">For gzip input: checks at the end whether the compressed stream was complete.</param>
-/// <param name="Unsupported">Set when the input is a known trace format that is not ftrace text; says what it is.</param>
 internal sealed record DetectedInput(
-    Stream Text, TraceFormat Format, bool Compressed, bool CutWhileSniffing = false, CheckedGzipStream? Gzip = null, string? Unsupported = null);
+    Stream Text, TraceFormat Format, bool Compressed, bool CutWhileSniffing = false, CheckedGzipStream? Gzip = null);
 
 /// <summary>
 /// Recognises the container by content, never by file name (FORMATS.md §1): gzip by its magic bytes, then

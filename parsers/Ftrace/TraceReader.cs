@@ -39,18 +39,12 @@ public static class TraceReader
     }
 
     /// <summary>Reads <paramref name="stream"/> (and disposes it with the returned source).</summary>
-    /// <exception cref="TraceFormatException">The input is a trace format other than ftrace text (trace-cmd's trace.dat).</exception>
+    /// <exception cref="TraceFormatException">A trace.dat whose header or metadata sections are damaged.</exception>
     public static ITraceEventSource Open(Stream stream, string sourceName, ParseOptions options)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         var input = TraceInputDetector.Detect(stream);
-        if (input.Unsupported is not null)
-        {
-            input.Text.Dispose();
-            throw new TraceFormatException(sourceName, 0, 0, "this is " + input.Unsupported);
-        }
-
         if (input.Format == TraceFormat.TraceDat)
         {
             return OpenTraceDat(stream, input, sourceName, options);
