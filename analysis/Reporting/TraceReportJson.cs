@@ -280,6 +280,7 @@ public static class TraceReportJson
         json.WriteNumber("malformed_payloads", d.MalformedPayloads);
         json.WriteNumber("lost_event_markers", d.LostEventMarkers);
         json.WriteNumber("lost_events", d.LostEvents);
+        json.WriteNumber("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
         json.WriteBoolean("truncated", d.Truncated);

@@ -77,7 +77,7 @@ public static class TraceReportText
         output.WriteLine();
 
         var d = report.Diagnostics;
-        output.WriteLine(string.Create(Invariant, $"data quality  unparsed lines {d.UnparsedLines}  malformed {d.MalformedPayloads}  lost events {d.LostEvents} ({d.LostEventMarkers} markers)  reordered {d.ReorderedEvents}  late {d.LateEvents}{(d.Truncated ? "  TRUNCATED" : "")}"));
+        output.WriteLine(string.Create(Invariant, $"data quality  unparsed lines {d.UnparsedLines}  malformed {d.MalformedPayloads}  lost events {(d.LostEventCountKnown ? "" : "unknown, at least ")}{d.LostEvents} ({d.LostEventMarkers} markers)  reordered {d.ReorderedEvents}  late {d.LateEvents}{(d.Truncated ? "  TRUNCATED" : "")}"));
         if (report.Counters.All.Count > 0)
         {
             output.WriteLine("  " + string.Join("  ", report.Counters.All.Select(c => string.Create(Invariant, $"{c.Key} {c.Value}"))));

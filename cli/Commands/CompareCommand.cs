@@ -48,8 +48,8 @@ internal static class CompareCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
-            return RunReportingInputErrors(() => (ExitCode)(int)ComparisonRunner.Compare(
-                baselinePaths, candidatePaths, format, Loader(parse), output, options));
+            return RunReportingInputErrors(() => OutcomeExitCodes.Of(ComparisonRunner.Compare(
+                baselinePaths, candidatePaths, format, Loader(parse), output, options)));
         }));
         return command;
     }

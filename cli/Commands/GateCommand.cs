@@ -7,8 +7,8 @@ namespace BinderTrace.Cli.Commands;
 
 /// <summary>
 /// <c>bindertrace gate --config gates.json --baseline … --candidate … [--junit FILE] [--markdown]</c>: checks
-/// each gate of the file. Exit codes follow <c>git bisect run</c>: 0 pass, 1 regression (or data-quality
-/// failure), 125 inconclusive, 2 usage or input error.
+/// each gate of the file. Exit codes follow <c>git bisect run</c>: 0 pass, 1 regression, 125 inconclusive,
+/// 2 usage or input error; 3 is a refusal to judge traces of bad data quality (<see cref="ExitCode"/>).
 /// </summary>
 internal static class GateCommand
 {
@@ -20,7 +20,7 @@ internal static class GateCommand
         var junit = new Option<string>("--junit") { Description = "Also write a JUnit XML report (one test case per gate) to this file" };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown summary instead of text" };
         var strict = CommonOptions.Strict();
-        var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 125 inconclusive)")
+        var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 3 data quality refused, 125 inconclusive)")
         {
             config, baseline, candidate, junit, markdown, strict,
         };
@@ -44,7 +44,7 @@ internal static class GateCommand
                     WriteJUnit(junitPath!, junitXml.ToArray());
                 }
 
-                return (ExitCode)(int)outcome;
+                return OutcomeExitCodes.Of(outcome);
             });
         }));
         return command;
