@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BinderTrace.Events;
+using BinderTrace.Focus;
 
 namespace BinderTrace.Cli.Infrastructure;
 
@@ -28,5 +29,5 @@ internal static class CommandRunner
 
     private static bool IsUserError(Exception exception) => exception is
         UserErrorException or TraceFormatException or FileNotFoundException or DirectoryNotFoundException
-        or UnauthorizedAccessException or InvalidDataException;
+        or UnauthorizedAccessException or InvalidDataException or TraceFocusException;
 }
