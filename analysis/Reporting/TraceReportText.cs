@@ -20,8 +20,10 @@ public static class TraceReportText
         var span = report.LastTimestamp >= report.FirstTimestamp && report.FirstTimestamp >= 0
             ? Duration(report.LastTimestamp - report.FirstTimestamp)
             : "-";
-        output.WriteLine(string.Create(Invariant, $"{report.Source.SourceName}: {report.Events} events over {span}{(report.ProcFilter is { } p ? $", binder proc {p}" : "")}"));
+        output.WriteLine(string.Create(Invariant, $"{report.Source.SourceName}: {report.Events} events over {span}{(report.ProcFilter is { } p ? $", binder proc {p}" : "")}{(report.Focus is { } f ? $", {f}" : "")}"));
         output.WriteLine(string.Create(Invariant, $"design: {report.Fingerprint.DesignName} ({report.Fingerprint.Reason})"));
+        TraceReportFocusText.WriteProcesses(output, report);
+        TraceReportFocusText.WritePhases(output, report);
         output.WriteLine();
 
         var pages = report.Pages;

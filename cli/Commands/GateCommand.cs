@@ -20,10 +20,17 @@ internal static class GateCommand
         var junit = new Option<string>("--junit") { Description = "Also write a JUnit XML report (one test case per gate) to this file" };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown summary instead of text" };
         var strict = CommonOptions.Strict();
+        var proc = ReportCommand.ProcOption();
+        var focus = new FocusOptions();
         var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 3 data quality refused, 125 inconclusive)")
         {
-            config, baseline, candidate, junit, markdown, strict,
+            config, baseline, candidate, junit, markdown, strict, proc,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var configPath = parseResult.GetValue(config) is { Length: > 0 } path
@@ -32,7 +39,7 @@ internal static class GateCommand
             var baselinePaths = CompareCommand.Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = CompareCommand.Required(parseResult.GetValue(candidate), "--candidate");
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var loader = CompareCommand.Loader(parse);
+            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus));
             return CompareCommand.RunReportingInputErrors(() =>
             {
                 var junitPath = parseResult.GetValue(junit);
