@@ -24,16 +24,27 @@ internal static class ReportCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per trace (an array for several)" };
         var proc = ProcOption();
         var strict = CommonOptions.Strict();
+        var html = PictureOptions.Html("the report with its pictures");
+        var window = PictureOptions.Window();
         var command = new Command("report", "Page installs, LRU, reclaims, mmap_lock waits and holds, binder's share, transactions and allocator design")
         {
-            traces, json, proc, strict,
+            traces, json, proc, strict, html, window,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc) };
-            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => Analyze(path, parse, analysis, progress)).ToList());
+            var htmlPath = parseResult.GetValue(html);
+            var drawWindow = PictureOptions.ParseWindow(parseResult.GetValue(window));
+            if (htmlPath is not null && paths.Length != 1)
+            {
+                throw new UserErrorException("--html draws one trace; give exactly one");
+            }
+
+            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => htmlPath is null
+                ? Analyze(path, parse, analysis, progress)
+                : PictureOptions.AnalyzeAndDraw(path, parse, analysis, htmlPath, drawWindow, progress)).ToList());
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, reports);
