@@ -18,6 +18,7 @@ internal static class BinderTraceCommandLine
         CompareCommand.Create(),
         GateCommand.Create(),
         ExportCommand.Create(),
+        TimelineCommand.Create(),
     };
 
     /// <summary>
