@@ -23,9 +23,10 @@ internal static class CompareCommand
             Description = "Smallest change that matters: \"5%\" (relative) or a number (absolute); default 5%",
         };
         var strict = CommonOptions.Strict();
+        var html = PictureOptions.Html("the comparison with run plots");
         var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
         {
-            baseline, candidate, json, markdown, threshold, strict,
+            baseline, candidate, json, markdown, threshold, strict, html,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
@@ -48,8 +49,9 @@ internal static class CompareCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
-            return RunReportingInputErrors(() => (ExitCode)(int)ComparisonRunner.Compare(
-                baselinePaths, candidatePaths, format, Loader(parse), output, options));
+            return RunReportingInputErrors(() => PictureOptions.WithComparisonHtml(
+                parseResult.GetValue(html), baselinePaths.Length, options, Loader(parse),
+                loader => (ExitCode)(int)ComparisonRunner.Compare(baselinePaths, candidatePaths, format, loader, output, options)));
         }));
         return command;
     }

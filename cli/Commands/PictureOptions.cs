@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using BinderTrace.Analysis.Comparison;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Events;
@@ -56,6 +57,33 @@ internal static class PictureOptions
         using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
         HtmlReportWriter.Write(html, report, picture);
         return report;
+    }
+
+    /// <summary>
+    /// Runs a comparison through <paramref name="run"/> and, with <paramref name="htmlPath"/>, also writes its HTML
+    /// view from the same measurements (loaded once: baseline runs first, as the runner loads them).
+    /// </summary>
+    public static ExitCode WithComparisonHtml(
+        string? htmlPath, int baselineRuns, ComparisonOptions options, TraceMeasurementLoader loader, Func<TraceMeasurementLoader, ExitCode> run)
+    {
+        if (htmlPath is null)
+        {
+            return run(loader);
+        }
+
+        var loaded = new List<TraceMeasurement>();
+        var outcome = run(path =>
+        {
+            var measurement = loader(path);
+            loaded.Add(measurement);
+            return measurement;
+        });
+        var baseline = loaded.Take(baselineRuns).ToList();
+        var candidate = loaded.Skip(baselineRuns).ToList();
+        var report = new MetricComparer(options).Compare(baseline, candidate);
+        using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
+        CompareHtmlWriter.Write(html, report, baseline, candidate);
+        return outcome;
     }
 
     private static long ParseTime(string text, long open, string whole)

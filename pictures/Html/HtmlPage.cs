@@ -14,7 +14,7 @@ internal static class HtmlPage
         h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 6px;border-bottom:1px solid #ccc}
         h3{font-size:14px;margin:14px 0 4px}.note{color:#555;max-width:70em}
         table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}
-        th{background:#f3f3f3}td.l,th.l{text-align:left}svg{display:block;margin:4px 0}
+        th{background:#f3f3f3}td:not(.l){white-space:nowrap}td.l,th.l{text-align:left}svg{display:block;margin:4px 0}
         svg text{font:11px system-ui,sans-serif;fill:#333}.axis{stroke:#888;stroke-width:1}
         .grid{stroke:#eee;stroke-width:1}.blocker{stroke:#000;stroke-width:1.5}
         #tip{position:absolute;display:none;background:#222;color:#fff;padding:3px 6px;border-radius:3px;
