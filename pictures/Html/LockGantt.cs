@@ -21,6 +21,12 @@ internal static class LockGantt
     public static void Write(TextWriter output, TraceReport report, ReportPictureSink picture)
     {
         var (start, end) = Bounds(report, picture.Window);
+        if (end < start)
+        {
+            output.Write("<p class=\"note\">The drawing window does not overlap the trace: nothing to draw.</p>");
+            return;
+        }
+
         var span = Math.Max(1, end - start);
         double X(long ts) => Left + (Math.Clamp(ts - start, 0, span) / (double)span * (Width - Left - Right));
         var blockers = report.TopBlockers.Select(b => (b.Pid, b.Mm)).ToHashSet();

@@ -99,7 +99,7 @@ internal static class PageChart
     /// <summary>Transparent columns, one per sample, carrying the exact sample for the hover tip (and the tests).</summary>
     private static void WriteSampleTips(TextWriter output, IReadOnlyList<PageCountSample> samples, int index, Func<long, double> x)
     {
-        output.Write($"<g class=\"samples\" data-json=\"pages.processes.{index}.series\" fill=\"transparent\">");
+        output.Write($"<g class=\"samples\" data-series-of=\"pages.processes.{index}.series\" fill=\"transparent\">");
         for (var i = 0; i < samples.Count; i++)
         {
             var s = samples[i];
