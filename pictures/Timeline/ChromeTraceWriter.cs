@@ -18,7 +18,8 @@ public sealed record TimelineCounts(
 /// <item>"mmap_lock mm=…": per task one track of holds and one of waits, with mode, binder attribution and success.</item>
 /// <item>"binder proc N pages": per page one track of FREE / ACTIVE / LRU states (the rows of <c>pages --intervals</c>)
 /// and one of operations (install windows, user and kernel unmaps of a reclaim).</item>
-/// <item>"binder transactions": per sending thread, each transaction from send to receipt, with its debug id.</item>
+/// <item>"binder transactions": each transaction from send to receipt as an async slice (<c>"ph":"b"</c>/<c>"e"</c>,
+/// id = debug id) under its sending thread.</item>
 /// </list>
 /// Intervals open at either end of the trace are drawn to the trace's first or last timestamp with
 /// <c>open_at_start</c> / <c>open_at_end</c> args. Rows are written as the analysis closes them: memory stays bounded
@@ -29,12 +30,14 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private const int PagesProcessBase = 2_000_000;
     private const int LocksProcessBase = 1_000_000;
     private const int TransactionsProcess = 3_000_000;
+    private const long OperationLaneStride = 10_000_000;
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
     private readonly Dictionary<ulong, int> _mmProcess = [];
     private readonly HashSet<(int Process, long Thread)> _namedThreads = [];
     private readonly HashSet<int> _namedProcesses = [];
+    private readonly Dictionary<(int Proc, long Page), List<long>> _operationLanes = [];
     private readonly Dictionary<int, (EventKind Kind, long Start, int Proc, long Page)> _openOperations = [];
     private long _first = -1;
     private long _last = -1;
@@ -155,7 +158,10 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         NameThread(TransactionsProcess, transaction.FromPid, $"sent by {transaction.FromPid}");
         var end = transaction.ReceivedNs >= 0 ? transaction.ReceivedNs : transaction.SentNs;
         var kind = transaction.Reply ? "reply" : transaction.Oneway ? "one-way" : "transaction";
-        Slice($"{kind} → {transaction.ToProc}", "transaction", TransactionsProcess, transaction.FromPid, transaction.SentNs, end);
+        var name = $"{kind} → {transaction.ToProc}";
+        // One thread can send again (one-way) before its last transaction is received, so these overlap: async
+        // slices (keyed by debug id) get their own rows instead of breaking the thread track's nesting.
+        AsyncEdge("b", name, transaction, transaction.SentNs);
         _json.WriteStartObject("args");
         _json.WriteNumber("debug_id", transaction.DebugId);
         _json.WriteNumber("from_pid", transaction.FromPid);
@@ -166,6 +172,8 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         _json.WriteNumber("pages_installed", transaction.PagesInstalled);
         _json.WriteBoolean("received", transaction.ReceivedNs >= 0);
         EndSlice();
+        AsyncEdge("e", name, transaction, end);
+        _json.WriteEndObject();
         _transactions++;
     }
 
@@ -209,8 +217,9 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     {
         var process = PagesProcessBase + proc;
         NameProcess(process, $"binder proc {proc} pages");
-        var thread = (page * 2) + 2;
-        NameThread(process, thread, $"page {page} operations");
+        var lane = LaneFor(proc, page, start, end);
+        var thread = (page * 2) + 2 + (lane * OperationLaneStride);
+        NameThread(process, thread, lane == 0 ? $"page {page} operations" : $"page {page} operations ({lane + 1})");
         var name = kind switch
         {
             EventKind.BinderAllocPageStart => "install",
@@ -224,6 +233,29 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         _json.WriteNumber("duration_ns", end - start);
         EndSlice();
         _pageOperations++;
+    }
+
+    /// <summary>
+    /// Two tasks can install the same page at once (the 6.8+ re-check path), so a page's operations get as many
+    /// rows as overlap. Operations are written in end order, so one that starts at or after a row's last end fits it.
+    /// </summary>
+    private int LaneFor(int proc, long page, long start, long end)
+    {
+        if (!_operationLanes.TryGetValue((proc, page), out var ends))
+        {
+            ends = [];
+            _operationLanes[(proc, page)] = ends;
+        }
+
+        var lane = ends.FindIndex(e => e <= start);
+        if (lane < 0)
+        {
+            ends.Add(end);
+            return ends.Count - 1;
+        }
+
+        ends[lane] = end;
+        return lane;
     }
 
     private int ProcessOfMm(ulong mm)
@@ -307,6 +339,18 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         _json.WriteNumber("tid", thread);
         _json.WriteNumber("ts", start / 1000m);
         _json.WriteNumber("dur", Math.Max(0, end - start) / 1000m);
+    }
+
+    private void AsyncEdge(string phase, string name, TransactionRecord transaction, long ns)
+    {
+        _json.WriteStartObject();
+        _json.WriteString("ph", phase);
+        _json.WriteString("name", name);
+        _json.WriteString("cat", "transaction");
+        _json.WriteString("id", $"0x{transaction.DebugId:x}");
+        _json.WriteNumber("pid", TransactionsProcess);
+        _json.WriteNumber("tid", transaction.FromPid);
+        _json.WriteNumber("ts", ns / 1000m);
     }
 
     private void EndSlice()
