@@ -19,6 +19,7 @@ internal static class BinderTraceCommandLine
         CompareCommand.Create(),
         GateCommand.Create(),
         ExportCommand.Create(),
+        TimelineCommand.Create(),
         UnexpectedFailure.VerboseOption(),
     };
 

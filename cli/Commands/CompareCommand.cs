@@ -25,10 +25,11 @@ internal static class CompareCommand
         };
         var strict = CommonOptions.Strict();
         var proc = ReportCommand.ProcOption();
+        var html = PictureOptions.Html("the comparison with run plots");
         var focus = new FocusOptions();
         var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
         {
-            baseline, candidate, json, markdown, threshold, strict, proc,
+            baseline, candidate, json, markdown, threshold, strict, proc, html,
         };
         foreach (var option in focus.All)
         {

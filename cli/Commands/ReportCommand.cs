@@ -25,9 +25,10 @@ internal static class ReportCommand
         var proc = ProcOption();
         var strict = CommonOptions.Strict();
         var focus = new FocusOptions();
+        var html = PictureOptions.Html("the report with its pictures");
         var command = new Command("report", "Page installs, LRU, reclaims, mmap_lock waits and holds, binder's share, transactions and allocator design")
         {
-            traces, json, proc, strict,
+            traces, json, proc, strict, html,
         };
         foreach (var option in focus.All)
         {
@@ -40,7 +41,15 @@ internal static class ReportCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus, PhaseBreakdown = true };
-            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => Analyze(path, parse, analysis, progress)).ToList());
+            var htmlPath = parseResult.GetValue(html);
+            if (htmlPath is not null && paths.Length != 1)
+            {
+                throw new UserErrorException("--html draws one trace; give exactly one");
+            }
+
+            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => htmlPath is null
+                ? Analyze(path, parse, analysis, progress)
+                : PictureOptions.AnalyzeAndDraw(path, parse, analysis, htmlPath, progress)).ToList());
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, reports);
