@@ -56,6 +56,13 @@ internal sealed class ReplayCalibration
             calibrated.Add(new CalibratedCost("vmInsertPageNs", costs.VmInsertPageNs, source));
         }
 
+        if (perPageHolds && Median(InstallWindowNs) is { } window && install is { } held && window > held)
+        {
+            costs = costs with { InstallOverheadNs = window - held };
+            calibrated.Add(new CalibratedCost("installOverheadNs", window - held,
+                $"median of {InstallWindowNs.Count} install windows less the median write hold: window time outside the lock"));
+        }
+
         if (Median(LruOpNs) is { } lru)
         {
             costs = costs with { LruOpNs = lru };

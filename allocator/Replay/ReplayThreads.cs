@@ -37,7 +37,7 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
             var body = a.Kind switch
             {
                 ReplayActionKind.Send => Send(self, a),
-                ReplayActionKind.Receive => Receive(self, a.TransactionId),
+                ReplayActionKind.Receive => Receive(self, a),
                 ReplayActionKind.Free => Free(self, a.TransactionId),
                 _ => Hold(self, a),
             };
@@ -114,6 +114,7 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         yield return Step.Run(c.Costs.CopyPerPageNs * Math.Max(1, pages));
         c.Emitter.Buffer(self, EventKind.BinderTransactionAllocBuf, a.TransactionId, a.DataSize, a.OffsetsSize);
         delivery.Process = target;
+        delivery.DeliveredAt = c.Scheduler.Now;
         delivery.Transaction = new PendingTransaction
         {
             DebugId = a.TransactionId, OneWay = a.OneWay, Code = a.Code, BufferHandle = request.Result.Handle,
@@ -122,8 +123,9 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         WakeWaiters(delivery);
     }
 
-    private IEnumerable<Step> Receive(SimTask self, int id)
+    private IEnumerable<Step> Receive(SimTask self, ReplayAction a)
     {
+        var id = a.TransactionId;
         var delivery = DeliveryOf(id);
         while (delivery.Transaction is null && !delivery.Failed)
         {
@@ -134,6 +136,12 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         if (delivery.Failed)
         {
             yield break;
+        }
+
+        var wait = delivery.DeliveredAt + a.DeliveryDelayNs - c.Scheduler.Now;
+        if (wait > 0)
+        {
+            yield return Step.Sleep(wait);
         }
 
         c.Emitter.Received(self, id);
@@ -221,6 +229,8 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         public PendingTransaction? Transaction { get; set; }
 
         public BinderProcess? Process { get; set; }
+
+        public long DeliveredAt { get; set; }
 
         public bool Failed { get; set; }
 

@@ -47,6 +47,12 @@ public sealed record ReplayAction(ReplayActionKind Kind, long RealStartNs, long 
 
     public uint Code { get; init; }
 
+    /// <summary>
+    /// Receive: binder_transaction_alloc_buf → binder_transaction_received in the trace (queueing and wake-up of the
+    /// receiver). The replay keeps it, so a receiver wakes as long after the send as it did for real.
+    /// </summary>
+    public long DeliveryDelayNs { get; init; }
+
     /// <summary>MmapHold: the mm as the trace printed it.</summary>
     public ulong Mm { get; init; }
 

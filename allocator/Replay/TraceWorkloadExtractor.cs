@@ -22,6 +22,7 @@ public sealed class TraceWorkloadExtractor
     private readonly Dictionary<int, PendingSend> _sends = [];
     private readonly HashSet<int> _sentIds = [];
     private readonly Dictionary<int, int> _transactionTarget = [];
+    private readonly Dictionary<int, long> _allocatedAt = [];
     private readonly Dictionary<int, long> _procMaxEnd = [];
     private readonly Dictionary<(ulong Mm, int Proc), long> _binderMmVotes = [];
     private readonly Dictionary<ulong, long> _lastRelease = [];
@@ -172,6 +173,7 @@ public sealed class TraceWorkloadExtractor
         var task = Task(e);
         var t = send.Transaction;
         _sentIds.Add(b.DebugId);
+        _allocatedAt[b.DebugId] = e.Timestamp;
         if (!task.PageEventsSinceTransaction)
         {
             _calibration.PlainSendNs.Add(e.Timestamp - send.Start);
@@ -193,7 +195,8 @@ public sealed class TraceWorkloadExtractor
             task.Tgid = proc;
         }
 
-        task.Actions.Add(new ReplayAction(ReplayActionKind.Receive, e.Timestamp, e.Timestamp) { TransactionId = e.TransactionId });
+        var delay = _allocatedAt.Remove(e.TransactionId, out var allocated) ? Math.Max(0, e.Timestamp - allocated) : 0;
+        task.Actions.Add(new ReplayAction(ReplayActionKind.Receive, e.Timestamp, e.Timestamp) { TransactionId = e.TransactionId, DeliveryDelayNs = delay });
     }
 
     private void OnRelease(in TraceEvent e)
