@@ -15,15 +15,12 @@ public sealed class TraceWorkloadExtractor
     /// <summary>Unmaps further apart than this belong to different shrinker passes.</summary>
     private const long ShrinkerRunGapNs = 50_000_000;
 
-    /// <summary>Sizes printed at or above this are wrapped-around (empty) ranges of 6.8+ (KERNEL.md §6).</summary>
-    private const ulong WrappedSize = 1UL << 62;
-
     private readonly Dictionary<int, TaskScript> _tasks = [];
     private readonly Dictionary<int, PendingSend> _sends = [];
     private readonly HashSet<int> _sentIds = [];
     private readonly Dictionary<int, int> _transactionTarget = [];
     private readonly Dictionary<int, long> _allocatedAt = [];
-    private readonly Dictionary<int, long> _procMaxEnd = [];
+    private readonly HashSet<int> _pageProcs = [];
     private readonly Dictionary<(ulong Mm, int Proc), long> _binderMmVotes = [];
     private readonly Dictionary<ulong, long> _lastRelease = [];
     private readonly List<ShrinkerRun> _shrinkerRuns = [];
@@ -86,14 +83,14 @@ public sealed class TraceWorkloadExtractor
     {
         ArgumentNullException.ThrowIfNull(info);
         var mmOwner = MmOwners();
-        var binderProcs = _procMaxEnd.Keys.Concat(_transactionTarget.Values).ToHashSet();
+        var binderProcs = _pageProcs.Concat(_transactionTarget.Values).ToHashSet();
         var processes = binderProcs.Order()
-            .Select(proc => new ReplayProcess(proc, MmOf(proc, mmOwner), MappingBytes(proc)))
+            .Select(proc => new ReplayProcess(proc, MmOf(proc, mmOwner), MappingBytes()))
             .ToList();
         var threads = new List<ReplayThread>();
         foreach (var task in _tasks.Values.OrderBy(t => t.Pid))
         {
-            var actions = task.Actions.Where(a => Keep(a, mmOwner, binderProcs)).ToList();
+            var actions = SendsFirstWithinTies(task.Actions.Where(a => Keep(a, mmOwner, binderProcs)).ToList());
             if (actions.Count > 0)
             {
                 threads.Add(new ReplayThread(task.Pid, task.Tgid, task.Comm, actions));
@@ -137,22 +134,14 @@ public sealed class TraceWorkloadExtractor
         return extractor.Finish(source.Info, traceDesign);
     }
 
-    private static long NextPowerOfTwo(long value)
-    {
-        long p = BufferSpace.PageSize;
-        while (p < value)
-        {
-            p <<= 1;
-        }
-
-        return p;
-    }
-
     private void OnTransaction(in TraceEvent e)
     {
         var t = e.Transaction;
         var task = Task(e);
-        _sends[t.DebugId] = new PendingSend(e.Timestamp, t, task.Pid);
+        // The send takes its place in the script now: a receive of the reply can carry the same microsecond
+        // timestamp as this send's alloc_buf on another CPU and come first in the merged trace.
+        _sends[t.DebugId] = new PendingSend(e.Timestamp, t, task.Pid, task.Actions.Count);
+        task.Actions.Add(new ReplayAction(ReplayActionKind.Send, e.Timestamp, e.Timestamp) { TransactionId = t.DebugId });
         _transactionTarget[t.DebugId] = t.ToProc;
         task.PageEventsSinceTransaction = false;
         if (t.Reply != 0 && t.ToThread > 0)
@@ -179,12 +168,12 @@ public sealed class TraceWorkloadExtractor
             _calibration.PlainSendNs.Add(e.Timestamp - send.Start);
         }
 
-        task.Actions.Add(new ReplayAction(ReplayActionKind.Send, send.Start, e.Timestamp)
+        task.Actions[send.ActionIndex] = new ReplayAction(ReplayActionKind.Send, send.Start, e.Timestamp)
         {
             TransactionId = t.DebugId, TargetProc = t.ToProc, TargetThread = t.ToThread, TargetNode = t.TargetNode,
             DataSize = b.DataSize + b.ExtraBuffersSize, OffsetsSize = b.OffsetsSize, OneWay = (t.Flags & 1) != 0,
             Reply = t.Reply != 0, Code = t.Code,
-        });
+        };
     }
 
     private void OnReceived(in TraceEvent e)
@@ -213,10 +202,7 @@ public sealed class TraceWorkloadExtractor
         var r = e.PageRange;
         var task = Task(e);
         MarkBinder(task, r.Proc);
-        if (r.Size < WrappedSize)
-        {
-            NoteEnd(r.Proc, (long)(r.Offset + r.Size));
-        }
+        _pageProcs.Add(r.Proc);
     }
 
     private void OnPage(in TraceEvent e)
@@ -224,7 +210,7 @@ public sealed class TraceWorkloadExtractor
         var p = e.Page;
         var task = Task(e);
         MarkBinder(task, p.Proc);
-        NoteEnd(p.Proc, (p.PageIndex + 1) * BufferSpace.PageSize);
+        _pageProcs.Add(p.Proc);
         switch (e.Kind)
         {
             case EventKind.BinderAllocPageStart:
@@ -343,8 +329,6 @@ public sealed class TraceWorkloadExtractor
         }
     }
 
-    private void NoteEnd(int proc, long end) => _procMaxEnd[proc] = Math.Max(_procMaxEnd.GetValueOrDefault(proc), end);
-
     /// <summary>
     /// Which binder process each mm belongs to: binder's own holds name it directly (page events of proc P under a
     /// hold on M); otherwise the process of the threads that used M, when the trace showed their process.
@@ -378,25 +362,48 @@ public sealed class TraceWorkloadExtractor
         owners.Where(kv => kv.Value == proc).Select(kv => kv.Key).Order().FirstOrDefault();
 
     /// <summary>
-    /// The trace does not print the mapping size: libbinder's 1 MiB − 2 pages, or the next power of two above the
-    /// highest byte the trace shows in use, capped at the kernel's 4 MiB.
+    /// The trace does not print the mapping size. The kernel's 4 MiB cap is used: best fit places buffers the same
+    /// whatever the size of the free tail, so a larger space changes nothing until the real one would have run out,
+    /// which the real trace would show as failed transactions (binder_transaction without alloc_buf, counted).
     /// </summary>
-    private long MappingBytes(int proc)
+    private static long MappingBytes() => BufferSpace.MaxBufferSize;
+
+    /// <summary>
+    /// Events of one task with the same timestamp may come out of the per-CPU merge in the wrong order when the
+    /// task migrated within that microsecond (seen in the 6.1 captures: a looper's reply listed after its next
+    /// receive). Within such a tie, sends go first: a send never waits for another thread, so this cannot create
+    /// a wait cycle, while the merged order can (two threads each waiting for the other's later send).
+    /// </summary>
+    private static List<ReplayAction> SendsFirstWithinTies(List<ReplayAction> actions)
     {
-        var used = _procMaxEnd.GetValueOrDefault(proc);
-        var bytes = Math.Max((1L << 20) - (2 * BufferSpace.PageSize), NextPowerOfTwo(used));
-        return Math.Min(bytes, BufferSpace.MaxBufferSize);
+        var ordered = new List<ReplayAction>(actions.Count);
+        var i = 0;
+        while (i < actions.Count)
+        {
+            var j = i;
+            while (j < actions.Count && actions[j].RealStartNs == actions[i].RealStartNs)
+            {
+                j++;
+            }
+
+            var tie = actions.GetRange(i, j - i);
+            ordered.AddRange(tie.Where(a => a.Kind == ReplayActionKind.Send));
+            ordered.AddRange(tie.Where(a => a.Kind != ReplayActionKind.Send));
+            i = j;
+        }
+
+        return ordered;
     }
 
     private bool Keep(ReplayAction a, Dictionary<ulong, int> mmOwner, HashSet<int> binderProcs)
     {
         var keep = a.Kind switch
         {
-            ReplayActionKind.Receive or ReplayActionKind.Free => _sentIds.Contains(a.TransactionId),
+            ReplayActionKind.Send or ReplayActionKind.Receive or ReplayActionKind.Free => _sentIds.Contains(a.TransactionId),
             ReplayActionKind.MmapHold => mmOwner.TryGetValue(a.Mm, out var proc) && binderProcs.Contains(proc),
             _ => true,
         };
-        if (!keep)
+        if (!keep && a.Kind != ReplayActionKind.Send)
         {
             Count(a.Kind == ReplayActionKind.MmapHold
                 ? "mmap_lock holds on mms of no binder process"
@@ -437,7 +444,7 @@ public sealed class TraceWorkloadExtractor
         return task;
     }
 
-    private sealed record PendingSend(long Start, TransactionEvent Transaction, int Pid);
+    private sealed record PendingSend(long Start, TransactionEvent Transaction, int Pid, int ActionIndex);
 
     private sealed class Hold
     {
