@@ -76,8 +76,11 @@ public sealed record ReplayProcess(int Tgid, ulong Mm, long MappingBytes);
 /// <summary>One shrinker pass (drop_caches or kswapd): when it started, who ran it, how many pages it reclaimed.</summary>
 public sealed record ShrinkerRun(long RealStartNs, int Pid, string Comm, int PagesReclaimed);
 
-/// <summary>A simulator cost taken from the trace: which parameter, its value, and the measurement it came from.</summary>
-public sealed record CalibratedCost(string Parameter, long ValueNs, string Source);
+/// <summary>
+/// A simulator cost measured in the trace: which parameter, the measured value, the measurement it came from, and
+/// whether the replay uses it (<paramref name="Applied"/> false: shown for the record, the default is kept).
+/// </summary>
+public sealed record CalibratedCost(string Parameter, long ValueNs, string Source, bool Applied = true);
 
 /// <summary>
 /// The workload of a real trace, as the simulator replays it: binder processes, threads with their scripts

@@ -53,7 +53,7 @@ internal static class ReplayTextRenderer
             : $"calibrated from the trace (own design {workload.TraceDesign ?? "unknown"}); other costs keep the simulator's defaults:");
         foreach (var c in workload.Calibrated)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Parameter} = {c.ValueNs} ns  ({c.Source})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Parameter} {(c.Applied ? "=" : "measured")} {c.ValueNs} ns  ({c.Source})"));
         }
 
         output.WriteLine("not in the trace, assumed:");
