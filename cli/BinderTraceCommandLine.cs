@@ -16,6 +16,7 @@ internal static class BinderTraceCommandLine
         LocksCommand.Create(),
         StatsCommand.Create(),
         SimulateCommand.Create(),
+        ReplayCommand.Create(),
         CompareCommand.Create(),
         GateCommand.Create(),
         ExportCommand.Create(),
