@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using BinderTrace.Cli.Commands;
 using BinderTrace.Cli.Infrastructure;
 
@@ -15,26 +16,39 @@ internal static class BinderTraceCommandLine
         LocksCommand.Create(),
         StatsCommand.Create(),
         SimulateCommand.Create(),
+        ReplayCommand.Create(),
         CompareCommand.Create(),
         GateCommand.Create(),
         ExportCommand.Create(),
+        TimelineCommand.Create(),
+        UnexpectedFailure.VerboseOption(),
     };
 
     /// <summary>
     /// Parses and runs. Usage errors exit with <see cref="ExitCode.InvalidInput"/> (System.CommandLine's own
-    /// default is 1, which <c>git bisect run</c> and CI would read as "regression").
+    /// default is 1, which <c>git bisect run</c> and CI would read as "regression"); so does a failure nothing
+    /// else caught, as <see cref="ExitCode.InternalError"/> instead of the library's 1.
     /// </summary>
     public static int Invoke(string[] args, InvocationConfiguration configuration)
     {
+        configuration.EnableDefaultExceptionHandler = false;
         var parseResult = Create().Parse(args);
-        if (parseResult.Errors.Count == 0)
+        var errors = parseResult.Errors.Select(e => ParseErrorText.Readable(e.Message)).Concat(UnknownOptions.In(parseResult)).ToList();
+        if (errors.Count == 0)
         {
-            return parseResult.Invoke(configuration);
+            try
+            {
+                return parseResult.Invoke(configuration);
+            }
+            catch (Exception exception)
+            {
+                return UnexpectedFailure.Report(exception, configuration.Error, UnexpectedFailure.IsVerbose(parseResult));
+            }
         }
 
-        foreach (var error in parseResult.Errors)
+        foreach (var error in errors)
         {
-            configuration.Error.WriteLine($"bindertrace: {error.Message}");
+            configuration.Error.WriteLine($"bindertrace: {error}");
         }
 
         configuration.Error.WriteLine("Run 'bindertrace --help' for usage.");

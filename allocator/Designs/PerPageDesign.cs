@@ -52,6 +52,11 @@ internal abstract class PerPageDesign : SimulatedDesign
 
             c.Emitter.Page(t, EventKind.BinderAllocPageStart, p.Tgid, page);
             yield return Step.Call(InstallSinglePage(c, t, p, page));
+            if (c.Costs.InstallOverheadNs > 0)
+            {
+                yield return Step.Run(c.Costs.InstallOverheadNs);
+            }
+
             c.Emitter.Page(t, EventKind.BinderAllocPageEnd, p.Tgid, page);
         }
     }

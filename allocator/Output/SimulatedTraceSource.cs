@@ -26,6 +26,13 @@ public sealed class SimulatedTraceSource : ITraceEventSource
         };
     }
 
+    /// <summary>A simulation built by other means than a workload spec (a trace replay).</summary>
+    internal SimulatedTraceSource(AllocatorSimulation simulation, TraceSourceInfo info)
+    {
+        _simulation = simulation;
+        Info = info;
+    }
+
     public TraceSourceInfo Info { get; }
 
     public TraceDiagnostics Diagnostics { get; } = new();

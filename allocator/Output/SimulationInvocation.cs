@@ -8,20 +8,11 @@ namespace BinderTrace.Allocator.Output;
 /// <summary>
 /// What <c>bindertrace simulate</c> does, independent of the command-line library: resolve the design, the
 /// workload (preset name or JSON file) and the duration, then stream the trace or print the catalogue.
-/// Returns the process exit code; user errors are one line on <c>stderr</c> with code 2.
+/// Returns how it ended (the command line maps that to the exit code); user errors are one line on <c>stderr</c>.
 /// </summary>
 public static class SimulationInvocation
 {
-    public const int Ok = 0;
-    public const int InvalidInput = 2;
-
-    /// <summary>The output could not be written (disk full, closed pipe).</summary>
-    public const int OutputFailed = 3;
-
-    /// <summary>Interrupted (Ctrl-C), as shells report SIGINT.</summary>
-    public const int Cancelled = 130;
-
-    public static int Run(
+    public static SimulationOutcome Run(
         string? design, string? workload, ulong seed, string? duration, string? output, bool list,
         TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
@@ -30,7 +21,7 @@ public static class SimulationInvocation
         if (list)
         {
             WriteCatalogue(stdout);
-            return Ok;
+            return SimulationOutcome.Ok;
         }
 
         try
@@ -46,7 +37,7 @@ public static class SimulationInvocation
                 stdout.Flush();
                 using var console = Console.OpenStandardOutput();
                 SimulationTextWriter.Write(options, console, cancellationToken);
-                return Ok;
+                return SimulationOutcome.Ok;
             }
 
             SimulationSummary summary;
@@ -70,22 +61,22 @@ public static class SimulationInvocation
             stderr.WriteLine($"{summary.Design.Name} ({summary.Design.KernelLabel}), workload {summary.Workload}, seed {summary.Seed}: " +
                 $"{summary.Events} events, {summary.Counters.Transactions} transactions, {summary.Counters.PagesInstalled} pages installed, " +
                 $"{summary.Counters.PagesReclaimed} reclaimed -> {output}");
-            return Ok;
+            return SimulationOutcome.Ok;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"bindertrace simulate: {e.Message}");
-            return InvalidInput;
+            return SimulationOutcome.InvalidInput;
         }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("bindertrace simulate: cancelled");
-            return Cancelled;
+            return SimulationOutcome.Cancelled;
         }
         catch (IOException e)
         {
             stderr.WriteLine($"bindertrace simulate: cannot write {output}: {e.Message}");
-            return OutputFailed;
+            return SimulationOutcome.OutputFailed;
         }
     }
 

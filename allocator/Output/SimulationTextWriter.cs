@@ -20,11 +20,19 @@ public static class SimulationTextWriter
     public static SimulationSummary Write(SimulationOptions options, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        using var source = new SimulatedTraceSource(options);
+        var entries = Write(source, options.Workload.Cpus, output, cancellationToken);
+        return new SimulationSummary(source.Design, options.Workload.Name, options.Seed, options.EffectiveDurationNs, entries, source.Counters);
+    }
+
+    /// <summary>Writes any simulated source (a preset run or a trace replay) as a kernel trace; returns the entry count.</summary>
+    public static long Write(SimulatedTraceSource source, int cpus, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
         using var body = new FileStream(
             Path.Combine(Path.GetTempPath(), $"bindertrace-simulate-{Guid.NewGuid():N}.tmp"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
-        using var source = new SimulatedTraceSource(options);
         var lines = new StreamBufferWriter(body);
         long entries = 0;
         while (source.TryReadWithDepth(out var e, out var depth))
@@ -38,11 +46,11 @@ public static class SimulationTextWriter
 
         lines.Flush();
         var header = new StreamBufferWriter(output, 4096);
-        FtraceLineFormatter.WriteHeader(header, entries, options.Workload.Cpus);
+        FtraceLineFormatter.WriteHeader(header, entries, cpus);
         header.Flush();
         body.Position = 0;
         body.CopyTo(output, 1 << 18);
         output.Flush();
-        return new SimulationSummary(source.Design, options.Workload.Name, options.Seed, options.EffectiveDurationNs, entries, source.Counters);
+        return entries;
     }
 }

@@ -31,17 +31,10 @@ internal sealed class AllocatorSimulation
     private bool _finished;
 
     public AllocatorSimulation(SimulationOptions options)
+        : this(options?.Design!, options?.Workload.Cpus ?? 0, options?.Workload.Costs!, options?.Seed ?? 0, options?.EffectiveDurationNs ?? 0, BootOffsetNs)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Design = AllocatorDesigns.Find(options.Design)
-            ?? throw new ArgumentException($"unknown allocator design '{options.Design}'", nameof(options));
-        var spec = options.Workload;
+        var spec = options!.Workload;
         spec.Validate("workload");
-        _endNs = options.EffectiveDurationNs;
-        var costs = spec.Costs;
-        _scheduler = new Scheduler(spec.Cpus, costs.WakeLatencyNs, costs.SpinHandoffNs) { Horizon = _endNs };
-        _emitter = new TraceEmitter(_scheduler, BootOffsetNs, memcgId: Design.PrintsMemcgId);
-        Context = new SimContext(_scheduler, _emitter, costs, new SplitMix64(options.Seed));
 
         var servers = new List<BinderProcess>();
         for (var s = 0; s < spec.ServerProcesses; s++)
@@ -80,11 +73,26 @@ internal sealed class AllocatorSimulation
         }
     }
 
+    /// <summary>A run with no workload threads yet: <paramref name="bootOffsetNs"/> is the trace time of virtual time 0.</summary>
+    internal AllocatorSimulation(string design, int cpus, CostModel costs, ulong seed, long endNs, long bootOffsetNs)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(costs);
+        Design = AllocatorDesigns.Find(design)
+            ?? throw new ArgumentException($"unknown allocator design '{design}'", nameof(design));
+        _endNs = endNs;
+        _scheduler = new Scheduler(cpus, costs.WakeLatencyNs, costs.SpinHandoffNs) { Horizon = _endNs };
+        _emitter = new TraceEmitter(_scheduler, bootOffsetNs, memcgId: Design.PrintsMemcgId);
+        Context = new SimContext(_scheduler, _emitter, costs, new SplitMix64(seed));
+    }
+
     public SimulationCounters Counters => Context.Counters;
 
     internal SimulatedDesign Design { get; }
 
     internal SimContext Context { get; }
+
+    internal Scheduler Scheduler => _scheduler;
 
     /// <summary>The next event in time order, running the simulation as needed; false once the duration is over.</summary>
     public bool TryNext(out TraceEvent e, out int preemptDepth)
@@ -105,22 +113,22 @@ internal sealed class AllocatorSimulation
         return _emitter.TryDequeue(out e, out preemptDepth);
     }
 
-    private static SimTask NewTask(int pid, int tgid, string comm, Func<SimTask, IEnumerable<Step>> body)
+    internal static SimTask NewTask(int pid, int tgid, string comm, Func<SimTask, IEnumerable<Step>> body)
     {
         var task = new SimTask(pid, tgid, comm);
         task.Push(body(task).GetEnumerator());
         return task;
     }
 
-    private BinderProcess AddProcess(int tgid, long mappingBytes)
+    internal BinderProcess AddProcess(int tgid, long mappingBytes, ulong? mmId = null)
     {
         var buffers = new BufferSpace(mappingBytes, Design.Accounting);
         var pages = Context.Lru.CreatePages(buffers.PageCount);
         var mm = new SimRwSemaphore(_scheduler, $"mmap_lock/{tgid}");
 
         // %p hashing prints 8 significant hex digits; any stable value per mm works as an identity.
-        var mmId = Context.Rng.NextUInt64() & 0xFFFF_FFFF;
-        var process = new BinderProcess(tgid, mmId, buffers, pages, Design.CreateAllocLock(_scheduler, tgid), mm);
+        var id = Context.Rng.NextUInt64() & 0xFFFF_FFFF;
+        var process = new BinderProcess(tgid, mmId ?? id, buffers, pages, Design.CreateAllocLock(_scheduler, tgid), mm);
         Context.Processes.Add(process);
         return process;
     }

@@ -29,6 +29,12 @@ public sealed record CostModel
     /// <summary>list_lru_add/del bracketed by *_lru_start/end: the shortest binder window in the captures (~3 µs TCG). Guess ÷15 for native.</summary>
     public long LruOpNs { get; init; } = 200;
 
+    /// <summary>
+    /// Work in a per-page install window outside the page's lock and allocation (mmget/mmput_async, tracing). 0 in
+    /// the presets; a replay calibrates it from a page-write trace (window median minus write-hold median).
+    /// </summary>
+    public long InstallOverheadNs { get; init; }
+
     /// <summary>zap_page_range_single of one page: unmap_user windows are ~4× an LRU window in the 6.1/6.12 captures.</summary>
     public long ZapNs { get; init; } = 800;
 

@@ -99,9 +99,18 @@ public sealed record WorkloadSpec
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}, byte {e.BytePositionInLine}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}, byte {e.BytePositionInLine}: {Describe(e)}", e);
         }
     }
+
+    /// <summary>The serializer's own messages name .NET types; the user knows the file's fields and JSON types.</summary>
+    private static string Describe(JsonException e) => (e.Path, e.Message) switch
+    {
+        (null, _) => "not valid JSON",
+        (var at, var message) when message.Contains("could not be mapped", StringComparison.Ordinal) => $"{at}: no such workload field",
+        ("$", _) => "expected a JSON object of workload fields",
+        (var at, _) => $"{at}: wrong JSON type or value out of range for this field",
+    };
 
     /// <summary>Throws <see cref="InvalidDataException"/> naming the first field out of range.</summary>
     public void Validate(string source)

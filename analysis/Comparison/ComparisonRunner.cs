@@ -9,8 +9,8 @@ public enum ComparisonFormat
 
 /// <summary>
 /// The bodies of <c>bindertrace compare</c> and <c>bindertrace gate</c> without a console: paths in, text out,
-/// an exit code back. Input problems throw <see cref="ComparisonInputException"/> or <see cref="GateConfigException"/>
-/// (exit 2 in the command).
+/// an outcome back (the command maps it to an exit code). Input problems throw <see cref="ComparisonInputException"/>
+/// or <see cref="GateConfigException"/>.
 /// </summary>
 public static class ComparisonRunner
 {
@@ -32,7 +32,7 @@ public static class ComparisonRunner
         return OutcomeOf(report);
     }
 
-    /// <summary>1 if any metric regressed; else 125 if any was inconclusive or an input has data-quality problems; else 0.</summary>
+    /// <summary>Regression if any metric regressed; else inconclusive if any was or an input has data-quality problems; else pass.</summary>
     public static GateOutcome OutcomeOf(ComparisonReport report)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -1,15 +1,14 @@
 namespace BinderTrace.Analysis.Comparison;
 
-/// <summary>
-/// Process exit codes of <c>gate</c> and <c>compare</c>, following <c>git bisect run</c>: 0 good, 1 bad,
-/// 125 cannot decide (skip); 2 is a usage or input error.
-/// </summary>
+/// <summary>What <c>gate</c> and <c>compare</c> decided; the command line maps each to its exit code.</summary>
 public enum GateOutcome
 {
-    Pass = 0,
-    Regression = 1,
-    InvalidInput = 2,
-    Inconclusive = 125,
+    Pass,
+    Regression,
+    Inconclusive,
+
+    /// <summary>An input trace has data-quality problems the gate file does not allow: nothing measured on it is trusted.</summary>
+    DataQualityRefused,
 }
 
 public enum GateStatus
@@ -22,14 +21,18 @@ public enum GateStatus
 /// <summary>The result of one gate (or of the data-quality check, whose <see cref="Comparisons"/> is empty).</summary>
 public sealed record GateCase(string Name, string Metric, GateStatus Status, string Message, IReadOnlyList<MetricComparison> Comparisons);
 
-/// <summary>All gate results; <see cref="Outcome"/> is the exit code.</summary>
+/// <summary>All gate results and the <see cref="Outcome"/> they add up to.</summary>
 public sealed record GateReport(string ConfigSource, GateCase DataQuality, IReadOnlyList<GateCase> Gates)
 {
     public IEnumerable<GateCase> AllCases => Gates.Prepend(DataQuality);
 
-    /// <summary>Failed if data quality or any gate failed; else inconclusive if any gate was; else pass.</summary>
+    /// <summary>
+    /// Refused if the data-quality case failed (a regression measured on broken traces is not trusted either);
+    /// else failed if any gate failed; else inconclusive if any gate was; else pass.
+    /// </summary>
     public GateOutcome Outcome =>
-        AllCases.Any(c => c.Status == GateStatus.Fail) ? GateOutcome.Regression
+        DataQuality.Status == GateStatus.Fail ? GateOutcome.DataQualityRefused
+        : Gates.Any(c => c.Status == GateStatus.Fail) ? GateOutcome.Regression
         : AllCases.Any(c => c.Status == GateStatus.Inconclusive) ? GateOutcome.Inconclusive
         : GateOutcome.Pass;
 }

@@ -20,6 +20,7 @@ public static class GateTextRenderer
         {
             GateOutcome.Pass => "gate: pass",
             GateOutcome.Regression => "gate: FAIL",
+            GateOutcome.DataQualityRefused => "gate: REFUSED, the traces' data quality is not good enough to judge",
             _ => "gate: inconclusive, collect more runs (exit 125)",
         });
     }
@@ -39,7 +40,7 @@ public static class GateMarkdownRenderer
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(report);
-        output.WriteLine($"### BinderTrace gate: **{report.Outcome switch { GateOutcome.Pass => "pass", GateOutcome.Regression => "fail", _ => "inconclusive" }}**");
+        output.WriteLine($"### BinderTrace gate: **{report.Outcome switch { GateOutcome.Pass => "pass", GateOutcome.Regression => "fail", GateOutcome.DataQualityRefused => "refused (data quality)", _ => "inconclusive" }}**");
         output.WriteLine();
         output.WriteLine("| gate | result | details |");
         output.WriteLine("|---|---|---|");

@@ -24,12 +24,18 @@ public sealed record TraceDataQuality(
     /// <summary>For inputs that carry no counters: every comparison of them reports <see cref="DataQualityIssue.Unknown"/>.</summary>
     public static TraceDataQuality Unknown { get; } = new(-1, 0, 0, 0, 0, 0, false);
 
+    /// <summary>Markers of a loss the kernel could not count (<c>CPU:N [LOST EVENTS]</c>): <see cref="LostEvents"/> is then a lower bound.</summary>
+    public long LostEventMarkersWithoutCount { get; init; }
+
     public static TraceDataQuality FromDiagnostics(TraceDiagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         return new TraceDataQuality(
             diagnostics.EventsRead, diagnostics.LostEvents, diagnostics.LostEventMarkers, diagnostics.UnparsedLines,
-            diagnostics.MalformedPayloads, diagnostics.LateEvents, diagnostics.Truncated);
+            diagnostics.MalformedPayloads, diagnostics.LateEvents, diagnostics.Truncated)
+        {
+            LostEventMarkersWithoutCount = diagnostics.LostEventMarkersWithoutCount,
+        };
     }
 
     /// <summary>
@@ -52,7 +58,10 @@ public sealed record TraceDataQuality(
             Count(node, "unparsed_lines"),
             Count(node, "malformed_payloads"),
             Count(node, "late_events"),
-            node["truncated"] is JsonValue truncated && truncated.TryGetValue<bool>(out var value) && value);
+            node["truncated"] is JsonValue truncated && truncated.TryGetValue<bool>(out var value) && value)
+        {
+            LostEventMarkersWithoutCount = Count(node, "lost_event_markers_without_count"),
+        };
     }
 
     public static string ConfigName(DataQualityIssue issue) => issue switch
@@ -102,7 +111,9 @@ public sealed record TraceDataQuality(
 
         if (LostEvents > 0 || LostEventMarkers > 0)
         {
-            issues.Add((DataQualityIssue.LostEvents, $"{LostEvents} events lost ({LostEventMarkers} lost-event markers)"));
+            issues.Add((DataQualityIssue.LostEvents, LostEventMarkersWithoutCount > 0
+                ? $"an unknown number of events lost ({LostEventMarkersWithoutCount} of {LostEventMarkers} lost-event markers without a count; {LostEvents} counted)"
+                : $"{LostEvents} events lost ({LostEventMarkers} lost-event markers)"));
         }
 
         if (UnparsedLines > 0)

@@ -4,7 +4,9 @@ using BinderTrace.Analysis.Pages;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Signature;
 using BinderTrace.Analysis.Transactions;
+using System.Runtime.InteropServices;
 using BinderTrace.Events;
+using BinderTrace.Focus;
 
 namespace BinderTrace.Analysis.Reporting;
 
@@ -14,6 +16,9 @@ public sealed record AnalysisOptions
     /// <summary>Report only this binder process (its pages, its transactions, the mmap_lock of its mm).</summary>
     public int? Proc { get; init; }
 
+    /// <summary>The window or phase the event source was already restricted to, named in the report (the analysis does not filter by it).</summary>
+    public TraceFocus? Focus { get; init; }
+
     /// <summary>How many marker snapshots to keep (markers are rare; the cap keeps a marker-spamming trace bounded).</summary>
     public int MaxMarkers { get; init; } = 1024;
 
@@ -22,6 +27,12 @@ public sealed record AnalysisOptions
 
     /// <summary>How many tasks the report lists by mmap_lock hold time.</summary>
     public int TopLockTasks { get; init; } = 20;
+
+    /// <summary>Also analyse each marked phase on its own (<see cref="TraceReport.Phases"/>); costs a second tracker pass over phase events.</summary>
+    public bool PhaseBreakdown { get; init; }
+
+    /// <summary>Whether a <see cref="Proc"/> the trace never shows is an error (it is not inside one phase of several).</summary>
+    internal bool RefuseUnknownProc { get; init; } = true;
 
     public static AnalysisOptions Default { get; } = new();
 }
@@ -39,6 +50,8 @@ public sealed class TraceAnalyzer : IBinderActivity
     private readonly TransactionTracker _transactions;
     private readonly StructuralSignatureTracker _signature = new();
     private readonly List<MarkerSnapshot> _markers = [];
+    private readonly Dictionary<int, string> _comms = [];
+    private readonly PhaseBreakdown? _phases;
     private long _events;
     private long _first = -1;
     private long _last = -1;
@@ -51,6 +64,7 @@ public sealed class TraceAnalyzer : IBinderActivity
         _pages = new PageTimelineTracker(_counters, filtered);
         _locks = new MmapLockTracker(_counters, this, filtered);
         _transactions = new TransactionTracker(_counters, filtered, _options.Proc);
+        _phases = _options.PhaseBreakdown ? new PhaseBreakdown(_options, _counters) : null;
     }
 
     /// <summary>Reads <paramref name="source"/> to the end and returns the report.</summary>
@@ -84,7 +98,9 @@ public sealed class TraceAnalyzer : IBinderActivity
         }
 
         _last = e.Timestamp;
+        _phases?.OnEvent(e);
         _signature.Process(e);
+        RememberComm(e);
         switch (e.Kind)
         {
             case >= EventKind.BinderAllocLruStart and <= EventKind.BinderUnmapKernelEnd:
@@ -120,6 +136,12 @@ public sealed class TraceAnalyzer : IBinderActivity
         _locks.Finish();
         _transactions.Finish();
         var proc = _options.Proc;
+        var processes = BinderProcesses();
+        if (proc is { } wanted && _options.RefuseUnknownProc && !processes.Any(p => p.Proc == wanted))
+        {
+            throw new TraceFocusException(UnknownProcess(info.SourceName, wanted, processes));
+        }
+
         var pagesByProc = _pages.ByProcess.Values
             .Where(p => proc is null || p.Proc == proc)
             .OrderBy(p => p.Proc)
@@ -156,6 +178,9 @@ public sealed class TraceAnalyzer : IBinderActivity
             Source = info,
             Diagnostics = diagnostics,
             ProcFilter = proc,
+            Focus = _options.Focus is { IsEverything: false } focus ? focus.ToString() : null,
+            Processes = processes,
+            Phases = _phases?.Finish(info, diagnostics) ?? [],
             Events = _events,
             FirstTimestamp = _first,
             LastTimestamp = _last,
@@ -181,6 +206,43 @@ public sealed class TraceAnalyzer : IBinderActivity
     /// <summary>Every page summary seen so far (the <c>pages</c> table), filtered by process.</summary>
     public IEnumerable<PageSummary> PageSummaries =>
         _pages.Pages.Where(p => _options.Proc is null || p.Proc == _options.Proc);
+
+    private void RememberComm(in TraceEvent e)
+    {
+        ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
+        if (!known || comm == "<...>")
+        {
+            comm = e.Comm;
+        }
+    }
+
+    private List<BinderProcessSummary> BinderProcesses()
+    {
+        var procs = new SortedSet<int>(_pages.ByProcess.Keys);
+        procs.UnionWith(_locks.ByMm.Select(m => m.OwnerProc).Where(p => p >= 0));
+        procs.UnionWith(_transactions.TransactionsByProc.Keys.Where(p => p > 0));
+        return procs
+            .Select(p =>
+            {
+                var mms = _locks.ByMm.Where(m => m.OwnerProc == p).ToList();
+                return new BinderProcessSummary(
+                    p,
+                    _comms.GetValueOrDefault(p, ""),
+                    _pages.ByProcess.TryGetValue(p, out var pages) ? pages.Installs : 0,
+                    mms.Sum(m => m.HoldNs(LockMode.Read).Count + m.HoldNs(LockMode.Write).Count),
+                    mms.Sum(m => m.BinderHoldNs(LockMode.Read).Count + m.BinderHoldNs(LockMode.Write).Count),
+                    _transactions.TransactionsByProc.GetValueOrDefault(p));
+            })
+            .OrderByDescending(p => p.PageInstalls)
+            .ThenByDescending(p => p.Transactions)
+            .ThenBy(p => p.Proc)
+            .ToList();
+    }
+
+    private static string UnknownProcess(string source, int proc, List<BinderProcessSummary> processes) => processes.Count == 0
+        ? $"{source}: no binder process {proc}: the trace shows no binder process at all"
+        : $"{source}: no binder process {proc}; its binder processes are (pid comm: page installs, mmap_lock holds on its mm, transactions):"
+            + string.Concat(processes.Select(p => $"{Environment.NewLine}  {p.Proc} {(p.Comm.Length > 0 ? p.Comm : "?")}: {p.PageInstalls}, {p.MmapLockHolds}, {p.Transactions}"));
 
     private void OnPageEvent(in TraceEvent e)
     {

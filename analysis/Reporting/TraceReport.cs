@@ -13,6 +13,12 @@ public readonly record struct ProcessPageCount(int Proc, int Active, int Lru);
 public sealed record MarkerSnapshot(long TimestampNs, string Text, IReadOnlyList<ProcessPageCount> Counts);
 
 /// <summary>
+/// One binder process of the trace (the <c>proc=</c> / <c>dest_proc=</c> pid of binder events): what <c>--proc</c>
+/// can select. <see cref="Comm"/> is the name its main thread ran under, or of a thread that worked for it, or "".
+/// </summary>
+public sealed record BinderProcessSummary(int Proc, string Comm, long PageInstalls, long MmapLockHolds, long BinderHolds, long Transactions);
+
+/// <summary>
 /// Everything <c>bindertrace report</c> shows, built in one pass by <see cref="TraceAnalyzer"/>. With a process
 /// filter, pages and transactions are that process's and mmap_lock numbers are those of the mm(s) its binder
 /// pages live in (identified from binder page operations under the lock).
@@ -24,6 +30,15 @@ public sealed class TraceReport
     public required TraceDiagnostics Diagnostics { get; init; }
 
     public int? ProcFilter { get; init; }
+
+    /// <summary>Every binder process of the trace, whatever the filter, most page installs first.</summary>
+    public IReadOnlyList<BinderProcessSummary> Processes { get; init; } = [];
+
+    /// <summary>The window or phase the events were restricted to, or null for the whole trace.</summary>
+    public string? Focus { get; init; }
+
+    /// <summary>Headline numbers of each marked phase (empty when the trace marks none).</summary>
+    public IReadOnlyList<PhaseReport> Phases { get; init; } = [];
 
     public long Events { get; init; }
 

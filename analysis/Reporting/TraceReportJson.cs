@@ -39,6 +39,15 @@ public static class TraceReportJson
             json.WriteNull("proc");
         }
 
+        if (report.Focus is { } focus)
+        {
+            json.WriteString("focus", focus);
+        }
+        else
+        {
+            json.WriteNull("focus");
+        }
+
         json.WriteNumber("event_count", report.Events);
         // With a counter clock every time in this report is in ticks; the clock field says so and the
         // trace bounds are named for what they are, so no script mistakes ticks for nanoseconds.
@@ -50,7 +59,54 @@ public static class TraceReportJson
         WriteTransactions(json, report);
         WriteFingerprint(json, report);
         WriteDataQuality(json, report);
+        WriteProcesses(json, report);
+        WritePhases(json, report);
         json.WriteEndObject();
+    }
+
+    private static void WriteProcesses(Utf8JsonWriter json, TraceReport report)
+    {
+        json.WriteStartArray("binder_processes");
+        foreach (var p in report.Processes)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("proc", p.Proc);
+            json.WriteString("comm", p.Comm);
+            json.WriteNumber("page_installs", p.PageInstalls);
+            json.WriteNumber("mmap_lock_holds", p.MmapLockHolds);
+            json.WriteNumber("binder_holds", p.BinderHolds);
+            json.WriteNumber("transactions", p.Transactions);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Each phase as a full report of its own (the same object as <c>report --phase NAME --json</c> gives), with its spans.</summary>
+    private static void WritePhases(Utf8JsonWriter json, TraceReport report)
+    {
+        json.WriteStartArray("phases");
+        foreach (var phase in report.Phases)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", phase.Name);
+            json.WriteNumber("duration_ns", phase.DurationNs(report.LastTimestamp));
+            json.WriteStartArray("spans");
+            foreach (var span in phase.Spans)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(span.StartNs);
+                json.WriteNumberValue(span.EndNs);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+            json.WritePropertyName("report");
+            Write(json, phase.Report);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     public static void WriteDistribution(Utf8JsonWriter json, string name, DurationDistribution d)
@@ -280,6 +336,7 @@ public static class TraceReportJson
         json.WriteNumber("malformed_payloads", d.MalformedPayloads);
         json.WriteNumber("lost_event_markers", d.LostEventMarkers);
         json.WriteNumber("lost_events", d.LostEvents);
+        json.WriteNumber("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
         json.WriteBoolean("truncated", d.Truncated);

@@ -20,8 +20,10 @@ public static class TraceReportText
         var span = report.LastTimestamp >= report.FirstTimestamp && report.FirstTimestamp >= 0
             ? Duration(report.LastTimestamp - report.FirstTimestamp)
             : "-";
-        output.WriteLine(string.Create(Invariant, $"{report.Source.SourceName}: {report.Events} events over {span}{(report.ProcFilter is { } p ? $", binder proc {p}" : "")}"));
+        output.WriteLine(string.Create(Invariant, $"{report.Source.SourceName}: {report.Events} events over {span}{(report.ProcFilter is { } p ? $", binder proc {p}" : "")}{(report.Focus is { } f ? $", {f}" : "")}"));
         output.WriteLine(string.Create(Invariant, $"design: {report.Fingerprint.DesignName} ({report.Fingerprint.Reason})"));
+        TraceReportFocusText.WriteProcesses(output, report);
+        TraceReportFocusText.WritePhases(output, report);
         output.WriteLine();
 
         var pages = report.Pages;
@@ -77,7 +79,7 @@ public static class TraceReportText
         output.WriteLine();
 
         var d = report.Diagnostics;
-        output.WriteLine(string.Create(Invariant, $"data quality  unparsed lines {d.UnparsedLines}  malformed {d.MalformedPayloads}  lost events {d.LostEvents} ({d.LostEventMarkers} markers)  reordered {d.ReorderedEvents}  late {d.LateEvents}{(d.Truncated ? "  TRUNCATED" : "")}"));
+        output.WriteLine(string.Create(Invariant, $"data quality  unparsed lines {d.UnparsedLines}  malformed {d.MalformedPayloads}  lost events {(d.LostEventCountKnown ? "" : "unknown, at least ")}{d.LostEvents} ({d.LostEventMarkers} markers)  reordered {d.ReorderedEvents}  late {d.LateEvents}{(d.Truncated ? "  TRUNCATED" : "")}"));
         if (report.Counters.All.Count > 0)
         {
             output.WriteLine("  " + string.Join("  ", report.Counters.All.Select(c => string.Create(Invariant, $"{c.Key} {c.Value}"))));

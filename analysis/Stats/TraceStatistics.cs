@@ -72,15 +72,18 @@ public sealed class TraceStatistics
     {
         get
         {
-            var counts = new List<KeyValuePair<string, long>>(_genericCounts);
+            // A typed event whose payload was malformed arrives as a generic event of the same name: one count per name.
+            var byName = new Dictionary<string, long>(_genericCounts, StringComparer.Ordinal);
             for (var kind = 0; kind < _countByKind.Length; kind++)
             {
                 if (_countByKind[kind] > 0)
                 {
-                    counts.Add(new(EventNames.Of((EventKind)kind), _countByKind[kind]));
+                    var name = EventNames.Of((EventKind)kind);
+                    byName[name] = byName.GetValueOrDefault(name) + _countByKind[kind];
                 }
             }
 
+            var counts = byName.ToList();
             counts.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             return counts;
         }

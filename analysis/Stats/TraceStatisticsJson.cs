@@ -71,6 +71,7 @@ public static class TraceStatisticsJson
 
         json.WriteEndObject();
         json.WriteNumber("lost_events", diagnostics.LostEvents);
+        json.WriteBoolean("lost_events_known", diagnostics.LostEventCountKnown);
         json.WriteNumber("lost_event_markers", diagnostics.LostEventMarkers);
         json.WriteNumber("lost_event_markers_without_count", diagnostics.LostEventMarkersWithoutCount);
         json.WriteStartObject("lost_events_per_cpu");

@@ -26,6 +26,8 @@ public sealed class TransactionTracker
     private readonly AnalysisCounters _counters;
     private readonly IAnalysisSink? _sink;
     private readonly int? _procFilter;
+    private readonly Dictionary<int, long> _byProc = [];
+    private readonly Dictionary<int, int> _procOfThread = [];
 
     public TransactionTracker(AnalysisCounters counters, IAnalysisSink? sink, int? procFilter)
     {
@@ -35,6 +37,9 @@ public sealed class TransactionTracker
     }
 
     public TransactionStatistics Statistics { get; } = new();
+
+    /// <summary>Transactions per binder process they were sent to or from (every process, whatever the filter).</summary>
+    public IReadOnlyDictionary<int, long> TransactionsByProc => _byProc;
 
     /// <summary>The target process of the transaction <paramref name="pid"/> is allocating a buffer for, or -1.</summary>
     public int AllocatingFor(int pid) => _allocatingByTask.TryGetValue(pid, out var a) ? a.ToProc : -1;
@@ -91,6 +96,12 @@ public sealed class TransactionTracker
         }
 
         var pending = new Pending(t.DebugId, e.Pid, e.Tgid, t.ToProc, t.ToThread, t.Reply != 0, (t.Flags & OneWayFlag) != 0, t.Code, e.Timestamp);
+        pending.FromProc = e.Tgid > 0 ? e.Tgid : _procOfThread.GetValueOrDefault(e.Pid, -1);
+        if (pending.Reply && t.ToThread > 0)
+        {
+            _procOfThread[t.ToThread] = t.ToProc;
+        }
+
         _inFlight[t.DebugId] = pending;
         _order.Enqueue(t.DebugId);
         while (_order.TryPeek(out var front) && !_inFlight.ContainsKey(front))
@@ -146,6 +157,7 @@ public sealed class TransactionTracker
         }
 
         pending.ReceivedNs = e.Timestamp;
+        _procOfThread[e.Pid] = pending.ToProc;
         if (!pending.Reply && !pending.OneWay)
         {
             if (!_servingByTask.TryGetValue(e.Pid, out var serving))
@@ -171,6 +183,10 @@ public sealed class TransactionTracker
         if (_inFlight.Remove(e.TxnLatencyFree.DebugId, out var pending))
         {
             pending.FreedNs = e.Timestamp;
+            if (e.TxnLatencyFree.FromProc > 0)
+            {
+                pending.FromProc = e.TxnLatencyFree.FromProc;
+            }
             Emit(pending);
         }
         else
@@ -181,17 +197,27 @@ public sealed class TransactionTracker
 
     private void Emit(Pending p)
     {
-        if (_procFilter is { } proc && p.ToProc != proc && p.RequestToProc != proc && p.FromTgid != proc && p.FromPid != proc)
+        _byProc[p.ToProc] = _byProc.GetValueOrDefault(p.ToProc) + 1;
+        // The sender's process: from the TGID column, binder_txn_latency_free's from=, or a thread seen receiving for it.
+        var from = p.FromProc > 0 ? p.FromProc : _procOfThread.GetValueOrDefault(p.FromPid, p.Reply ? p.RequestToProc : -1);
+        if (from > 0 && from != p.ToProc)
+        {
+            _byProc[from] = _byProc.GetValueOrDefault(from) + 1;
+        }
+
+        if (_procFilter is { } proc && p.ToProc != proc && p.RequestToProc != proc && from != proc && p.FromTgid != proc && p.FromPid != proc)
         {
             return;
         }
 
+        // Pages go into the receiver's buffer: under a filter, a reply to a client installs the client's pages, not the process's.
+        var pagesInProcess = _procFilter is null || p.ToProc == _procFilter ? p.PagesInstalled : 0;
         var stats = Statistics;
         stats.Count++;
         stats.Replies += p.Reply ? 1 : 0;
         stats.OneWay += p.OneWay ? 1 : 0;
-        stats.PagesInstalled += p.PagesInstalled;
-        stats.WithPageInstalls += p.PagesInstalled > 0 ? 1 : 0;
+        stats.PagesInstalled += pagesInProcess;
+        stats.WithPageInstalls += pagesInProcess > 0 ? 1 : 0;
         if (p.DataSize >= 0)
         {
             stats.BufferBytes.Add(p.DataSize + p.OffsetsSize);
@@ -232,6 +258,8 @@ public sealed class TransactionTracker
         public long RequestSentNs { get; set; } = -1;
 
         public int RequestToProc { get; set; } = -1;
+
+        public int FromProc { get; set; } = -1;
 
         public long ReceivedNs { get; set; } = -1;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BinderTrace.Analysis.Comparison;
+using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Events;
 
@@ -23,10 +24,18 @@ internal static class CompareCommand
             Description = "Smallest change that matters: \"5%\" (relative) or a number (absolute); default 5%",
         };
         var strict = CommonOptions.Strict();
+        var proc = ReportCommand.ProcOption();
+        var html = PictureOptions.Html("the comparison with run plots");
+        var focus = new FocusOptions();
         var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
         {
-            baseline, candidate, json, markdown, threshold, strict,
+            baseline, candidate, json, markdown, threshold, strict, proc, html,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var options = new ComparisonOptions();
@@ -48,8 +57,8 @@ internal static class CompareCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
-            return RunReportingInputErrors(() => (ExitCode)(int)ComparisonRunner.Compare(
-                baselinePaths, candidatePaths, format, Loader(parse), output, options));
+            return RunReportingInputErrors(() => OutcomeExitCodes.Of(ComparisonRunner.Compare(
+                baselinePaths, candidatePaths, format, Loader(parse, Analysis(parseResult, proc, focus)), output, options)));
         }));
         return command;
     }
@@ -68,19 +77,25 @@ internal static class CompareCommand
     /// Reads each path as a saved report (<c>*.json</c>) or analyses it as a trace; traces get a progress bar
     /// when they are large.
     /// </summary>
-    internal static TraceMeasurementLoader Loader(ParseOptions options) => path =>
+    internal static TraceMeasurementLoader Loader(ParseOptions options, AnalysisOptions analysis) => path =>
     {
         if (ReportFileLoader.IsReportPath(path))
         {
-            return ReportFileLoader.Load(path);
+            return analysis.Proc is null && analysis.Focus is null or { IsEverything: true }
+                ? ReportFileLoader.Load(path)
+                : throw new UserErrorException($"{path}: a saved report cannot be narrowed again; --proc, --window and --phase apply to traces (or save the report with them)");
         }
 
         return ProgressDisplay.Run([path], progress =>
         {
-            using var source = TraceInput.Open(path, options, progress);
-            return TraceMeasurementFactory.FromSource(source);
+            using var source = TraceInput.Open(path, options, progress, focus: analysis.Focus);
+            return TraceMeasurementFactory.FromSource(source, analysis);
         });
     };
+
+    /// <summary>The same process, window and phase on every run of both sides.</summary>
+    internal static AnalysisOptions Analysis(ParseResult parseResult, Option<int?> proc, FocusOptions focus) =>
+        new() { Proc = parseResult.GetValue(proc), Focus = focus.Read(parseResult) };
 
     /// <summary>The comparison layer's input errors are the user's: one line, exit 2.</summary>
     internal static ExitCode RunReportingInputErrors(Func<ExitCode> body)

@@ -38,23 +38,32 @@ internal static class ExportCommand
         compression.AcceptOnlyFromAmong("none", "gzip", "brotli");
         var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
         var strict = CommonOptions.Strict();
+        var proc = ReportCommand.ProcOption();
+        var focus = new FocusOptions();
         var command = new Command("export", "Write events and analysis tables as Parquet for DuckDB, pandas, polars, Spark, Trino")
         {
-            traces, output, tables, partitionBy, compression, kernel, strict,
+            traces, output, tables, partitionBy, compression, kernel, strict, proc,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parseResult, cancellation) => Task.FromResult(CommandRunner.Run(parseResult, text =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
+            var traceFocus = focus.Read(parseResult);
+            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             // Each file is hashed while it is parsed, for the bindertrace.sha256 footer key.
             var digests = new Dictionary<string, Sha256ReadStream>(StringComparer.Ordinal);
             var files = ProgressDisplay.Run(paths, progress =>
             {
                 var exporter = new TraceExporter(
                     options,
-                    path => TraceInput.OpenOnThisThread(path, parse, progress, file => digests[path] = new Sha256ReadStream(file)),
-                    static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink),
+                    path => TraceInput.OpenOnThisThread(path, parse, progress, file => digests[path] = new Sha256ReadStream(file), traceFocus),
+                    (events, sink) => TraceAnalyzer.Analyze(events, analysis, sink),
                     path => digests.TryGetValue(path, out var digest) ? digest.Digest() : null);
                 return exporter.Export(paths, cancellation);
             });

@@ -7,8 +7,8 @@ namespace BinderTrace.Cli.Commands;
 
 /// <summary>
 /// <c>bindertrace gate --config gates.json --baseline … --candidate … [--junit FILE] [--markdown]</c>: checks
-/// each gate of the file. Exit codes follow <c>git bisect run</c>: 0 pass, 1 regression (or data-quality
-/// failure), 125 inconclusive, 2 usage or input error.
+/// each gate of the file. Exit codes follow <c>git bisect run</c>: 0 pass, 1 regression, 125 inconclusive,
+/// 2 usage or input error; 3 is a refusal to judge traces of bad data quality (<see cref="ExitCode"/>).
 /// </summary>
 internal static class GateCommand
 {
@@ -20,10 +20,17 @@ internal static class GateCommand
         var junit = new Option<string>("--junit") { Description = "Also write a JUnit XML report (one test case per gate) to this file" };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown summary instead of text" };
         var strict = CommonOptions.Strict();
-        var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 125 inconclusive)")
+        var proc = ReportCommand.ProcOption();
+        var focus = new FocusOptions();
+        var command = new Command("gate", "Fail CI on allocator regressions (exit 0 pass, 1 regression, 2 input error, 3 data quality refused, 125 inconclusive)")
         {
-            config, baseline, candidate, junit, markdown, strict,
+            config, baseline, candidate, junit, markdown, strict, proc,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var configPath = parseResult.GetValue(config) is { Length: > 0 } path
@@ -32,7 +39,7 @@ internal static class GateCommand
             var baselinePaths = CompareCommand.Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = CompareCommand.Required(parseResult.GetValue(candidate), "--candidate");
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var loader = CompareCommand.Loader(parse);
+            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus));
             return CompareCommand.RunReportingInputErrors(() =>
             {
                 var junitPath = parseResult.GetValue(junit);
@@ -44,7 +51,7 @@ internal static class GateCommand
                     WriteJUnit(junitPath!, junitXml.ToArray());
                 }
 
-                return (ExitCode)(int)outcome;
+                return OutcomeExitCodes.Of(outcome);
             });
         }));
         return command;

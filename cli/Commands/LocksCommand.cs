@@ -21,10 +21,16 @@ internal static class LocksCommand
         var csv = new Option<bool>("--csv") { Description = "CSV with a header line" };
         var proc = ReportCommand.ProcOption();
         var strict = CommonOptions.Strict();
+        var focus = new FocusOptions();
         var command = new Command("locks", "Per-hold mmap_lock table with binder attribution (or waits, or blockers)")
         {
             trace, waits, blockers, json, csv, proc, strict,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var path = parseResult.GetRequiredValue(trace);
@@ -37,11 +43,12 @@ internal static class LocksCommand
                 _ => LockTableKind.Holds,
             };
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc) };
+            var traceFocus = focus.Read(parseResult);
+            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             using var table = new TableWriter(output, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress);
+                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
                 return TraceAnalyzer.Analyze(source, analysis, new LockTableSink(table, kind));
             });
             table.Complete();

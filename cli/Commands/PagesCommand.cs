@@ -20,21 +20,28 @@ internal static class PagesCommand
         var csv = new Option<bool>("--csv") { Description = "CSV with a header line" };
         var proc = ReportCommand.ProcOption();
         var strict = CommonOptions.Strict();
+        var focus = new FocusOptions();
         var command = new Command("pages", "Per-page table: installs, LRU moves, reclaims and time active / on the LRU")
         {
             trace, intervals, json, csv, proc, strict,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var path = parseResult.GetRequiredValue(trace);
             var format = ReportCommand.TableFormatOf(parseResult.GetValue(json), parseResult.GetValue(csv));
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc) };
+            var traceFocus = focus.Read(parseResult);
+            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             var perInterval = parseResult.GetValue(intervals);
             using var table = new TableWriter(output, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress);
+                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
                 var analyzer = new TraceAnalyzer(analysis, perInterval ? new PageIntervalTableSink(table) : null);
                 while (source.TryRead(out var e))
                 {

@@ -24,16 +24,32 @@ internal static class ReportCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per trace (an array for several)" };
         var proc = ProcOption();
         var strict = CommonOptions.Strict();
+        var focus = new FocusOptions();
+        var html = PictureOptions.Html("the report with its pictures");
         var command = new Command("report", "Page installs, LRU, reclaims, mmap_lock waits and holds, binder's share, transactions and allocator design")
         {
-            traces, json, proc, strict,
+            traces, json, proc, strict, html,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc) };
-            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => Analyze(path, parse, analysis, progress)).ToList());
+            var traceFocus = focus.Read(parseResult);
+            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus, PhaseBreakdown = true };
+            var htmlPath = parseResult.GetValue(html);
+            if (htmlPath is not null && paths.Length != 1)
+            {
+                throw new UserErrorException("--html draws one trace; give exactly one");
+            }
+
+            var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => htmlPath is null
+                ? Analyze(path, parse, analysis, progress)
+                : PictureOptions.AnalyzeAndDraw(path, parse, analysis, htmlPath, progress)).ToList());
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, reports);
@@ -56,7 +72,7 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary><c>--proc PID</c>, shared by report, pages and locks.</summary>
+    /// <summary><c>--proc PID</c>, shared by every command that analyses traces.</summary>
     internal static Option<int?> ProcOption() => new("--proc")
     {
         Description = "Only this binder process (the proc= pid of binder events): its pages, its transactions, the mmap_lock of its mm",
@@ -73,7 +89,7 @@ internal static class ReportCommand
 
     private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress)
     {
-        using var source = TraceInput.Open(path, parse, progress);
+        using var source = TraceInput.Open(path, parse, progress, focus: analysis.Focus);
         return TraceAnalyzer.Analyze(source, analysis);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BinderTrace.Allocator.Output;
+using BinderTrace.Cli.Infrastructure;
 
 namespace BinderTrace.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class SimulateCommand
         command.Options.Add(output);
         command.Options.Add(list);
         // The async overload gives the action the Ctrl-C token; the simulation itself runs synchronously.
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(SimulationInvocation.Run(
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult((int)OutcomeExitCodes.Of(SimulationInvocation.Run(
             parseResult.GetValue(allocator),
             parseResult.GetValue(workload),
             parseResult.GetValue(seed),
@@ -32,7 +33,7 @@ internal static class SimulateCommand
             parseResult.GetValue(list),
             Console.Out,
             Console.Error,
-            cancellationToken)));
+            cancellationToken))));
         return command;
     }
 }

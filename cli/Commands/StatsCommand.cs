@@ -4,6 +4,7 @@ using BinderTrace.Analysis.Stats;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
+using BinderTrace.Focus;
 
 namespace BinderTrace.Cli.Commands;
 
@@ -19,15 +20,24 @@ internal static class StatsCommand
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per trace (an array for several)" };
         var strict = CommonOptions.Strict();
+        var proc = ReportCommand.ProcOption();
+        var focus = new FocusOptions();
         var command = new Command("stats", "Count events, CPUs, tasks, lost events and unparsed lines per trace")
         {
-            traces, json, strict,
+            traces, json, strict, proc,
         };
+        foreach (var option in focus.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var options = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var results = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, progress)).ToList());
+            var traceFocus = focus.Read(parseResult);
+            var process = parseResult.GetValue(proc);
+            var results = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, traceFocus, process, progress)).ToList());
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, results);
@@ -42,9 +52,16 @@ internal static class StatsCommand
         return command;
     }
 
-    private static TraceStatistics Collect(string path, ParseOptions options, ProgressDisplay progress)
+    /// <summary>With <paramref name="proc"/>, the events of that process as <see cref="ProcessEventSource"/> defines them.</summary>
+    private static TraceStatistics Collect(string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress)
     {
-        using var source = TraceInput.OpenOnThisThread(path, options, progress);
+        using var source = TraceInput.OpenOnThisThread(path, options, progress, focus: focus);
+        if (proc is { } pid)
+        {
+            using var process = new ProcessEventSource(source, pid);
+            return TraceStatistics.Collect(process);
+        }
+
         return TraceStatistics.Collect(source);
     }
 

@@ -1,18 +1,20 @@
 using System.CommandLine;
 using BinderTrace.Events;
+using BinderTrace.Focus;
 
 namespace BinderTrace.Cli.Infrastructure;
 
 /// <summary>
-/// Runs a command body and turns expected failures (bad input, missing files, unreadable traces) into a
-/// one-line message on stderr and <see cref="ExitCode.InvalidInput"/>. Anything else is a bug and keeps its
-/// stack trace.
+/// Runs a command body and turns every failure into one line on stderr and a code of <see cref="ExitCode"/>:
+/// bad input (missing files, unreadable traces, malformed reports) is <see cref="ExitCode.InvalidInput"/>, an
+/// output that cannot be written is <see cref="ExitCode.OutputFailed"/>, and anything else is a bug,
+/// <see cref="ExitCode.InternalError"/>, whose stack trace <c>--verbose</c> shows.
 /// </summary>
 internal static class CommandRunner
 {
     public static int Run(ParseResult parseResult, Func<TextWriter, ExitCode> body)
     {
-        var output = parseResult.InvocationConfiguration.Output;
+        var output = CommandOutputWriter.Wrap(parseResult.InvocationConfiguration.Output);
         var error = parseResult.InvocationConfiguration.Error;
         try
         {
@@ -20,13 +22,30 @@ internal static class CommandRunner
         }
         catch (Exception exception) when (IsUserError(exception))
         {
-            output.Flush();
+            TryFlush(output);
             error.WriteLine($"bindertrace: {exception.Message}");
             return (int)ExitCode.InvalidInput;
+        }
+        catch (Exception exception)
+        {
+            TryFlush(output);
+            return UnexpectedFailure.Report(exception, error, UnexpectedFailure.IsVerbose(parseResult));
         }
     }
 
     private static bool IsUserError(Exception exception) => exception is
         UserErrorException or TraceFormatException or FileNotFoundException or DirectoryNotFoundException
-        or UnauthorizedAccessException or InvalidDataException;
+        or UnauthorizedAccessException or InvalidDataException or TraceFocusException;
+
+    /// <summary>The output may be the very thing that failed; what it could not take is already lost.</summary>
+    private static void TryFlush(TextWriter output)
+    {
+        try
+        {
+            output.Flush();
+        }
+        catch (IOException)
+        {
+        }
+    }
 }

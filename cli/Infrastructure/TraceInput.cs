@@ -1,4 +1,5 @@
 using BinderTrace.Events;
+using BinderTrace.Focus;
 using BinderTrace.Parsers;
 
 namespace BinderTrace.Cli.Infrastructure;
@@ -12,11 +13,18 @@ namespace BinderTrace.Cli.Infrastructure;
 internal static class TraceInput
 {
     /// <param name="tapFile">Wraps the file stream before it is read (e.g. to hash it on the way); not applied to stdin.</param>
-    public static ITraceEventSource Open(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null) =>
-        new PrefetchingEventSource(OpenOnThisThread(path, options, progress, tapFile));
+    /// <param name="focus">Restricts the events to a window or phase (filtered on the consumer's side of the hand-over).</param>
+    public static ITraceEventSource Open(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null, TraceFocus? focus = null) =>
+        Focused(new PrefetchingEventSource(OpenUnfocused(path, options, progress, tapFile)), focus);
 
     /// <summary>For consumers too light to be worth a hand-over between threads (<c>stats</c>), or that run the source on threads of their own (<c>export</c>).</summary>
-    public static ITraceEventSource OpenOnThisThread(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null)
+    public static ITraceEventSource OpenOnThisThread(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile = null, TraceFocus? focus = null) =>
+        Focused(OpenUnfocused(path, options, progress, tapFile), focus);
+
+    private static ITraceEventSource Focused(ITraceEventSource source, TraceFocus? focus) =>
+        focus is null || focus.IsEverything ? source : new FocusedEventSource(source, focus);
+
+    private static ITraceEventSource OpenUnfocused(string path, ParseOptions options, ProgressDisplay progress, Func<Stream, Stream>? tapFile)
     {
         if (path == "-")
         {

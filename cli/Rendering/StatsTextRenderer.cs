@@ -77,7 +77,8 @@ internal static class StatsTextRenderer
         {
             var perCpu = string.Join(", ", diagnostics.LostEventsPerCpu.Select(p => $"cpu{p.Key}: {p.Value}"));
             var unknown = diagnostics.LostEventMarkersWithoutCount > 0 ? $", {diagnostics.LostEventMarkersWithoutCount} markers without a count" : "";
-            console.WriteLine($"  lost events: {diagnostics.LostEvents:N0} in {diagnostics.LostEventMarkers} markers ({perCpu}{unknown})");
+            var amount = diagnostics.LostEventCountKnown ? $"{diagnostics.LostEvents:N0}" : $"unknown, at least {diagnostics.LostEvents:N0},";
+            console.WriteLine($"  lost events: {amount} in {diagnostics.LostEventMarkers} markers ({perCpu}{unknown})");
         }
 
         if (diagnostics.UnparsedLines > 0)

@@ -1,3 +1,4 @@
+using BinderTrace.Cli.Infrastructure;
 using Spectre.Console;
 
 namespace BinderTrace.Cli.Rendering;
@@ -13,7 +14,7 @@ internal static class TextConsole
 
     public static IAnsiConsole For(TextWriter writer)
     {
-        var interactive = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+        var interactive = ReferenceEquals(CommandOutputWriter.Unwrap(writer), Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),

@@ -34,8 +34,14 @@ public sealed class TraceDiagnostics
     /// <summary>Markers that did not say how many events were lost.</summary>
     public long LostEventMarkersWithoutCount { get; set; }
 
-    /// <summary>Sum of the counts stated in lost-event markers.</summary>
-    public long LostEvents => _lostEventsPerCpu.Values.Sum();
+    /// <summary>
+    /// Sum of the counts stated in lost-event markers, saturating at <see cref="long.MaxValue"/> (a damaged marker
+    /// may claim 2^63-1). A lower bound when <see cref="LostEventMarkersWithoutCount"/> is not 0.
+    /// </summary>
+    public long LostEvents => _lostEventsPerCpu.Values.Aggregate(0L, SaturatingAdd);
+
+    /// <summary>False when some marker did not say how many events were lost: the loss is of unknown size.</summary>
+    public bool LostEventCountKnown => LostEventMarkersWithoutCount == 0;
 
     public IReadOnlyDictionary<int, long> LostEventsPerCpu => _lostEventsPerCpu;
 
@@ -60,7 +66,7 @@ public sealed class TraceDiagnostics
             return;
         }
 
-        _lostEventsPerCpu[cpu] = _lostEventsPerCpu.GetValueOrDefault(cpu) + count;
+        _lostEventsPerCpu[cpu] = SaturatingAdd(_lostEventsPerCpu.GetValueOrDefault(cpu), count);
     }
 
     public void AddUnparsedLine(long lineNumber, long byteOffset, string reason, string text)
@@ -71,6 +77,8 @@ public sealed class TraceDiagnostics
             _skippedSamples.Add(new SkippedLine(lineNumber, byteOffset, reason, text.Length > 200 ? text[..200] : text));
         }
     }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     /// <summary>True when nothing was skipped, lost, reordered late or cut off.</summary>
     public bool IsClean => UnparsedLines == 0 && MalformedPayloads == 0 && LostEventMarkers == 0 && LateEvents == 0 && !Truncated;

@@ -19,7 +19,7 @@ internal static partial class EventPayloadParser
         EventKind.BinderTransaction => "transaction=%d dest_node=%d dest_proc=%d dest_thread=%d reply=%d flags=0x%x code=0x%x",
         EventKind.BinderTransactionReceived => "transaction=%d",
         >= EventKind.BinderTransactionAllocBuf and <= EventKind.BinderTransactionUpdateBufferRelease =>
-            "transaction=%d data_size=%zd offsets_size=%zd extra_buffers_size=%zd",
+            "transaction=%d data_size=%zd offsets_size=%zd extra_buffers_size=%zd (older kernels: without extra_buffers_size)",
         EventKind.BinderTxnLatencyFree => "transaction=%d from %d:%d to %d:%d flags=0x%x code=0x%x",
         EventKind.BinderCommand or EventKind.BinderReturn => "cmd=0x%x %s",
         EventKind.BinderIoctl => "cmd=0x%x arg=0x%lx",
@@ -27,8 +27,8 @@ internal static partial class EventPayloadParser
         EventKind.BinderWaitForWork => "proc_work=%d transaction_stack=%d thread_todo=%d",
         EventKind.MmapLockAcquireReturned => "mm=%p memcg_path=%s|memcg_id=%llu write=%s success=%s",
         EventKind.MmapLockStartLocking or EventKind.MmapLockReleased => "mm=%p memcg_path=%s|memcg_id=%llu write=%s",
-        EventKind.SchedSwitch => "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s next_pid=%d next_prio=%d",
-        EventKind.SchedWakeup => "comm=%s pid=%d prio=%d target_cpu=%03d",
+        EventKind.SchedSwitch => "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s next_pid=%d next_prio=%d (or trace-cmd's comm:pid [prio] STATE ==> comm:pid [prio])",
+        EventKind.SchedWakeup => "comm=%s pid=%d prio=%d target_cpu=%03d (or trace-cmd's comm:pid [prio] CPU:%03d)",
         _ => "any payload",
     };
 
@@ -52,8 +52,8 @@ internal static partial class EventPayloadParser
             EventKind.BinderWaitForWork => TryParseWaitForWork(h, payload, out parsed),
             EventKind.MmapLockStartLocking or EventKind.MmapLockAcquireReturned or EventKind.MmapLockReleased =>
                 TryParseMmapLock(kind, h, payload, strings, out parsed),
-            EventKind.SchedSwitch => TryParseSchedSwitch(h, payload, strings, out parsed),
-            EventKind.SchedWakeup => TryParseSchedWakeup(h, payload, strings, out parsed),
+            EventKind.SchedSwitch => TryParseSchedSwitch(h, payload, strings, out parsed) || TryParseSchedSwitchPlugin(h, payload, strings, out parsed),
+            EventKind.SchedWakeup => TryParseSchedWakeup(h, payload, strings, out parsed) || TryParseSchedWakeupPlugin(h, payload, strings, out parsed),
             _ => false,
         };
     }
@@ -121,10 +121,17 @@ internal static partial class EventPayloadParser
     private static bool TryParseBuffer(EventKind kind, in EventHeader h, ReadOnlySpan<byte> payload, out TraceEvent parsed)
     {
         Span<long> v = stackalloc long[BufferFields.Length];
-        if (!TryReadNumbers(payload, BufferFields, v))
+        // Kernels before extra_buffers_size existed print the first three fields only (KERNEL.md §6): none extra.
+        var olderForm = payload.IndexOf("extra_buffers_size="u8) < 0;
+        if (!TryReadNumbers(payload, olderForm ? BufferFields.AsSpan(0, 3) : BufferFields, v))
         {
             parsed = default;
             return false;
+        }
+
+        if (olderForm)
+        {
+            v[3] = 0;
         }
 
         parsed = TraceEvent.ForBuffer(h, kind, new BufferEvent((int)v[0], v[1], v[2], v[3]));

@@ -201,7 +201,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
     }
 
     /// <summary>
-    /// <c>CPU:N [LOST M EVENTS]</c> (kernel), <c>CPU:N [M EVENTS DROPPED]</c> / <c>CPU:N [EVENTS DROPPED]</c> /
+    /// <c>CPU:N [LOST M EVENTS]</c> and <c>CPU:N [LOST EVENTS]</c> (kernel; a loss it could not count), <c>CPU:N [M EVENTS DROPPED]</c> / <c>CPU:N [EVENTS DROPPED]</c> /
     /// <c>CPU:N [SUBBUFFER START]</c> (trace-cmd) and trace-cmd's <c>CPU N is empty</c>. The lost-events marker
     /// gets the previous line's timestamp: the kernel prints it in time order, just before that CPU's next event.
     /// </summary>
@@ -231,18 +231,18 @@ internal sealed class FtraceTextSource : ITraceEventSource
             return true;
         }
 
-        if (body.SequenceEqual("EVENTS DROPPED"u8))
+        if (body.SequenceEqual("EVENTS DROPPED"u8) || body.SequenceEqual("LOST EVENTS"u8))
         {
             count = -1;
         }
-        else if (body.StartsWith("LOST "u8) && body.EndsWith(" EVENTS"u8))
+        else if (body.Length > 12 && body.StartsWith("LOST "u8) && body.EndsWith(" EVENTS"u8))
         {
-            if (!AsciiNumbers.TryParseInt64(body[5..^7], out count))
+            if (!TryParseLostCount(body[5..^7], out count))
             {
                 return false;
             }
         }
-        else if (!body.EndsWith(" EVENTS DROPPED"u8) || !AsciiNumbers.TryParseInt64(body[..^15], out count))
+        else if (body.Length <= 15 || !body.EndsWith(" EVENTS DROPPED"u8) || !TryParseLostCount(body[..^15], out count))
         {
             return false;
         }
@@ -250,6 +250,19 @@ internal sealed class FtraceTextSource : ITraceEventSource
         Diagnostics.AddLostEvents(cpu, count);
         marker = TraceEvent.ForLostEvents(new EventHeader(_lastTimestamp, cpu, -1, -1, ""), count);
         isEvent = true;
+        return true;
+    }
+
+    /// <summary>The kernel prints an unsigned long: a sign is damage, and a count past 2^63-1 is kept as that (saturated).</summary>
+    private static bool TryParseLostCount(ReadOnlySpan<byte> digits, out long count)
+    {
+        count = 0;
+        if (digits.IsEmpty || !char.IsAsciiDigit((char)digits[0]) || !AsciiNumbers.TryParseUInt64(digits, out var value))
+        {
+            return false;
+        }
+
+        count = value > long.MaxValue ? long.MaxValue : (long)value;
         return true;
     }
 

@@ -26,24 +26,24 @@ public sealed class SimulationInvocationTests
     }
 
     [Fact]
-    public void Unknown_design_is_a_one_line_user_error_with_exit_code_2()
+    public void Unknown_design_is_a_one_line_user_error()
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = SimulationInvocation.Run("slab", "light", 1, null, "-", list: false, stdout, stderr);
-        Assert.Equal(SimulationInvocation.InvalidInput, code);
+        Assert.Equal(SimulationOutcome.InvalidInput, code);
         Assert.StartsWith("bindertrace simulate: --allocator must be one of range-read, range-write, page-write, page-concurrent, fault-deferred", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Cancellation_stops_the_run_with_code_130_and_leaves_no_output_behind()
+    public void Cancellation_stops_the_run_and_leaves_no_output_behind()
     {
         var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-cancel-{Environment.ProcessId}.txt");
         try
         {
             var stderr = new StringWriter();
             var code = SimulationInvocation.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, new CancellationToken(canceled: true));
-            Assert.Equal(SimulationInvocation.Cancelled, code);
+            Assert.Equal(SimulationOutcome.Cancelled, code);
             Assert.Equal("bindertrace simulate: cancelled", stderr.ToString().Trim());
             Assert.False(File.Exists(path));
         }
@@ -57,7 +57,7 @@ public sealed class SimulationInvocationTests
     public void List_shows_every_design_with_its_kernels_and_every_preset()
     {
         var stdout = new StringWriter();
-        Assert.Equal(0, SimulationInvocation.Run(null, null, 0, null, null, list: true, stdout, TextWriter.Null));
+        Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run(null, null, 0, null, null, list: true, stdout, TextWriter.Null));
         var text = stdout.ToString();
         foreach (var expected in new[] { "range-read", "6.1.0-6.1.30", "range-write", "6.1.31+", "page-write", "6.8-6.13", "page-concurrent", "6.14+", "fault-deferred", "light", "contended", "reclaim" })
         {
@@ -110,7 +110,7 @@ public sealed class SimulationInvocationTests
         try
         {
             var stderr = new StringWriter();
-            Assert.Equal(0, SimulationInvocation.Run("fault-deferred", "light", 2, "5ms", path, list: false, TextWriter.Null, stderr));
+            Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run("fault-deferred", "light", 2, "5ms", path, list: false, TextWriter.Null, stderr));
             Assert.StartsWith("# tracer: nop\n", File.ReadAllText(path), StringComparison.Ordinal);
             Assert.Contains("fault-deferred", stderr.ToString(), StringComparison.Ordinal);
         }

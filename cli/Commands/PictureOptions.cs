@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text;
+using BinderTrace.Analysis.Comparison;
+using BinderTrace.Analysis.Reporting;
+using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Events;
+using BinderTrace.Pictures;
+using BinderTrace.Pictures.Collect;
+using BinderTrace.Pictures.Html;
+
+namespace BinderTrace.Cli.Commands;
+
+/// <summary>The <c>--html</c> option of report and compare, and writing the pictures it asks for (of the focused events: <c>--window</c>, <c>--phase</c>, <c>--proc</c>).</summary>
+internal static class PictureOptions
+{
+    public static Option<string> Html(string what) => new("--html")
+    {
+        Description = $"Also write {what} as one self-contained HTML file (inline SVG, no network)",
+    };
+
+    /// <summary>Analyses one trace with the picture sink attached and writes its HTML report to <paramref name="htmlPath"/>.</summary>
+    public static TraceReport AnalyzeAndDraw(
+        string tracePath, ParseOptions parse, AnalysisOptions analysis, string htmlPath, ProgressDisplay progress)
+    {
+        var picture = new ReportPictureSink(TimeWindow.All);
+        TraceReport report;
+        using (var source = TraceInput.Open(tracePath, parse, progress, focus: analysis.Focus))
+        {
+            report = TraceAnalyzer.Analyze(source, analysis, picture);
+        }
+
+        using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
+        HtmlReportWriter.Write(html, report, picture);
+        return report;
+    }
+
+    /// <summary>
+    /// Runs a comparison through <paramref name="run"/> and, with <paramref name="htmlPath"/>, also writes its HTML
+    /// view from the same measurements (loaded once: baseline runs first, as the runner loads them).
+    /// </summary>
+    public static ExitCode WithComparisonHtml(
+        string? htmlPath, int baselineRuns, ComparisonOptions options, TraceMeasurementLoader loader, Func<TraceMeasurementLoader, ExitCode> run)
+    {
+        if (htmlPath is null)
+        {
+            return run(loader);
+        }
+
+        var loaded = new List<TraceMeasurement>();
+        var outcome = run(path =>
+        {
+            var measurement = loader(path);
+            loaded.Add(measurement);
+            return measurement;
+        });
+        var baseline = loaded.Take(baselineRuns).ToList();
+        var candidate = loaded.Skip(baselineRuns).ToList();
+        var report = new MetricComparer(options).Compare(baseline, candidate);
+        using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
+        CompareHtmlWriter.Write(html, report, baseline, candidate);
+        return outcome;
+    }
+}
