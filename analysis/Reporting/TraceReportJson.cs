@@ -284,6 +284,7 @@ public static class TraceReportJson
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
         json.WriteBoolean("truncated", d.Truncated);
+        json.WriteString("input_damage", d.InputDamage);
         json.WriteStartObject("analysis");
         foreach (var (name, count) in report.Counters.All)
         {

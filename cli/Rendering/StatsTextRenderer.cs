@@ -97,7 +97,9 @@ internal static class StatsTextRenderer
 
         if (diagnostics.Truncated)
         {
-            console.WriteLine("  truncated: the input ended inside a line or a compressed stream");
+            console.WriteLine(diagnostics.InputDamage is { } damage
+                ? "  truncated: " + damage
+                : "  truncated: the input ended inside a line or a compressed stream");
         }
     }
 }

@@ -59,6 +59,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
                 _finished = true;
                 Diagnostics.Truncated = _lines.EndedInsideLine || _lines.CompressedStreamBroken || _cutWhileSniffing
                     || (_gzip is not null && _gzip.WasCut());
+                Diagnostics.InputDamage = _gzip?.Damage;
                 break;
             }
 
