@@ -39,6 +39,12 @@ public static class TraceReader
             throw new TraceFormatException(sourceName, 0, 0, "this is " + input.Unsupported);
         }
 
+        if (input.NotText)
+        {
+            input.Text.Dispose();
+            throw TraceFormatException.NotATrace(sourceName, input.LooksLike);
+        }
+
         var source = new FtraceTextSource(input, sourceName, options);
         return new TimestampReorderer(source, options.ReorderWindow);
     }
