@@ -69,6 +69,13 @@ public static class GateEvaluator
                 throw new GateConfigException(
                     $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): no such number in any report or sample family");
             }
+
+            if (FirstNonNumber(all, gate.Metric) is { } other)
+            {
+                // A gate on text or a whole section can never be decided: that is a mistake in the file, not "collect more runs".
+                throw new GateConfigException(
+                    $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): not a number but {Describe(other)}; a gate needs a numeric metric such as \"{gate.Metric}.p99\" or a count");
+            }
         }
 
         var checks = new List<(int Gate, string Limit, Threshold Threshold, MetricTraits Traits)>();
@@ -128,6 +135,17 @@ public static class GateEvaluator
         MetricDirection.LowerIsBetter => c.AbsoluteChange <= 0,
         MetricDirection.HigherIsBetter => c.AbsoluteChange >= 0,
         _ => false,
+    };
+
+    private static System.Text.Json.Nodes.JsonNode? FirstNonNumber(IEnumerable<TraceMeasurement> measurements, string metric) =>
+        measurements.Select(m => ReportDocument.Find(m.Report, metric)).FirstOrDefault(node => node is not null
+            && !(node is System.Text.Json.Nodes.JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number));
+
+    private static string Describe(System.Text.Json.Nodes.JsonNode node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject => "an object",
+        System.Text.Json.Nodes.JsonArray => "an array",
+        _ => "the value " + node.ToJsonString(),
     };
 
     private static string Describe(MetricComparison c, string limitName, Threshold limit) =>

@@ -53,6 +53,7 @@ public static class ReportFileLoader
             throw new ComparisonInputException($"{source}: not a report document: expected a JSON object (the output of `bindertrace report --json`)");
         }
 
+        ReportDocumentValidator.Validate(report, source);
         return new TraceMeasurement(source, report, TraceDataQuality.FromReport(report));
     }
 }
