@@ -95,9 +95,11 @@ public static class GateEvaluator
         }
 
         var comparisons = new MetricComparer(options).CompareMetrics(baseline, candidate, checks.Select(c => (c.Traits, c.Threshold)).ToList());
+        // One lookup, not a scan of every check per gate: a file of 100,000 gates took minutes that way.
+        var checksOfGate = Enumerable.Range(0, checks.Count).ToLookup(k => checks[k].Gate);
         var cases = config.Gates.Select((gate, i) =>
         {
-            var mine = Enumerable.Range(0, checks.Count).Where(k => checks[k].Gate == i).ToList();
+            var mine = checksOfGate[i].ToList();
             return GateCaseOf(gate, mine.Select(k => comparisons[k]).ToList(), mine.Select(k => Describe(comparisons[k], checks[k].Limit, checks[k].Threshold)));
         }).ToList();
         return new GateReport(config.Source, EvaluateDataQuality(config, baseline, candidate), cases);
