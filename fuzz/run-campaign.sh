@@ -20,9 +20,10 @@ for target in "${targets[@]}"; do
   corpus=$root/fuzz/corpus/${target%-strict}
   mkdir -p "$out/$target"
   echo "== $target: ${seconds}s from $corpus"
-  AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+  # The .NET host is not instrumented itself, the loaded assemblies are (SharpFuzz): hence AFL_SKIP_BIN_CHECK.
+  AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     timeout --preserve-status "$seconds" afl-fuzz -i "$corpus" -o "$out/$target" -t 10000 -m none \
-    -- "$build/BinderTrace.Fuzz" "$target" > "$out/$target.log" 2>&1 || true
+    -- dotnet "$build/BinderTrace.Fuzz.dll" "$target" > "$out/$target.log" 2>&1 || true
   stats=$out/$target/default/fuzzer_stats
   if [ -f "$stats" ]; then grep -E '^(execs_done|run_time|saved_crashes|saved_hangs)' "$stats"; fi
 done
