@@ -50,6 +50,23 @@ public class ReportDocumentValidationTests
         Assert.Contains("r.json: not a valid report document at " + expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_key_given_twice_is_refused_as_invalid_json_not_a_crash()
+    {
+        // Found by the afl campaign (fuzz/crashes/report-json-afl-*): JsonObject threw ArgumentException when read.
+        var json = Valid.Replace("\"count\": 5,", "\"count\": 5, \"count\": 6,", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ComparisonInputException>(() => ReportFileLoader.Parse(json, "r.json"));
+
+        Assert.Contains("r.json: not a report document: invalid JSON (malformed, or a key given twice)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gate_file_with_a_key_given_twice_is_a_config_error()
+    {
+        Assert.Throws<GateConfigException>(() => GateConfig.Parse("""{"gates": [{"metric": "pages.installs", "metric": "x", "max_increase": 1}]}""", "gates.json"));
+    }
+
     [Theory]
     [InlineData("mmap_lock.hold_ns.write", "not a number but an object")]
     [InlineData("fingerprint.design", "not a number but the value \"page-write\"")]
