@@ -1,12 +1,17 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace BinderTrace.Export;
 
 /// <summary>
 /// A file that appears under its final name only when complete: bytes go to a hidden temporary file in the
 /// same folder (so the final rename stays on one file system and is atomic) and <see cref="Commit"/> renames
 /// it. Disposing without committing deletes the temporary file; a killed process leaves only a dot-file
-/// ending in ".tmp", never a partial file under a final name.
+/// ending in ".tmp", never a partial file under a final name, and the next export into that folder removes it
+/// (<see cref="RemoveAbandoned"/>): the temporary name carries the writer's process id.
 /// </summary>
-internal sealed class AtomicFile : IDisposable
+internal sealed partial class AtomicFile : IDisposable
 {
     private const int BufferBytes = 1 << 20;
 
@@ -30,7 +35,7 @@ internal sealed class AtomicFile : IDisposable
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(finalPath))!;
         Directory.CreateDirectory(directory);
-        var temporaryPath = Path.Combine(directory, $".{Path.GetFileName(finalPath)}.{Guid.NewGuid():N}.tmp");
+        var temporaryPath = Path.Combine(directory, $".{Path.GetFileName(finalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferBytes);
         return new AtomicFile(finalPath, temporaryPath, stream);
     }
@@ -56,4 +61,49 @@ internal sealed class AtomicFile : IDisposable
         _stream.Dispose();
         File.Delete(TemporaryPath);
     }
+
+    /// <summary>
+    /// Deletes the temporary files under <paramref name="directory"/> whose writing process is gone (killed
+    /// mid-export); those of a live process, another export running now, are left alone. Returns how many.
+    /// </summary>
+    public static int RemoveAbandoned(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
+        {
+            var match = TemporaryName().Match(Path.GetFileName(path));
+            if (match.Success && int.TryParse(match.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid))
+            {
+                File.Delete(path);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^\..+\.(?<pid>[0-9]+)\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
 }

@@ -74,6 +74,7 @@ public sealed class TraceExporter
     public IReadOnlyList<ExportedFile> Export(IReadOnlyList<string> traces, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(traces);
+        AtomicFile.RemoveAbandoned(_options.OutputDirectory);
         if (_options.PartitionBy.Count == 0)
         {
             using var files = OpenFiles(partitionFolder: null, traceIndex: -1);

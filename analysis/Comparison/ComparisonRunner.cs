@@ -82,6 +82,13 @@ public static class ComparisonRunner
             throw new ComparisonInputException("both --baseline and --candidate need at least one trace or report");
         }
 
-        return (baselinePaths.Select(p => loader(p)).ToList(), candidatePaths.Select(p => loader(p)).ToList());
+        var sides = (baselinePaths.Select(p => loader(p)).ToList(), candidatePaths.Select(p => loader(p)).ToList());
+        if (sides.Item1.Concat(sides.Item2).FirstOrDefault(m => m.Quality.EventsRead == 0) is { } empty)
+        {
+            // Nothing measured on one side makes every metric "changed" or "missing": that is bad input, not a verdict.
+            throw new ComparisonInputException($"{empty.Source}: the trace holds no events, so there is nothing to compare");
+        }
+
+        return sides;
     }
 }

@@ -40,12 +40,13 @@ public static class ReportFileLoader
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            // A repeated key would otherwise surface later as an ArgumentException from deep inside JsonObject.
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException exception)
         {
             throw new ComparisonInputException(
-                $"{source}: not a report document: invalid JSON at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}", exception);
+                $"{source}: not a report document: invalid JSON (malformed, or a key given twice) at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}", exception);
         }
 
         if (node is not JsonObject report)
@@ -53,6 +54,7 @@ public static class ReportFileLoader
             throw new ComparisonInputException($"{source}: not a report document: expected a JSON object (the output of `bindertrace report --json`)");
         }
 
+        ReportDocumentValidator.Validate(report, source);
         return new TraceMeasurement(source, report, TraceDataQuality.FromReport(report));
     }
 }

@@ -27,6 +27,9 @@ public sealed record TraceDataQuality(
     /// <summary>Markers of a loss the kernel could not count (<c>CPU:N [LOST EVENTS]</c>): <see cref="LostEvents"/> is then a lower bound.</summary>
     public long LostEventMarkersWithoutCount { get; init; }
 
+    /// <summary>What was damaged in the input container, when it was (<see cref="TraceDiagnostics.InputDamage"/>).</summary>
+    public string? InputDamage { get; init; }
+
     public static TraceDataQuality FromDiagnostics(TraceDiagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -35,6 +38,7 @@ public sealed record TraceDataQuality(
             diagnostics.MalformedPayloads, diagnostics.LateEvents, diagnostics.Truncated)
         {
             LostEventMarkersWithoutCount = diagnostics.LostEventMarkersWithoutCount,
+            InputDamage = diagnostics.InputDamage,
         };
     }
 
@@ -106,7 +110,9 @@ public sealed record TraceDataQuality(
 
         if (Truncated)
         {
-            issues.Add((DataQualityIssue.Truncated, "trace is truncated (input ended inside a line or compressed stream)"));
+            issues.Add((DataQualityIssue.Truncated, InputDamage is null
+                ? "trace is truncated (input ended inside a line or compressed stream)"
+                : "trace is truncated: " + InputDamage));
         }
 
         if (LostEvents > 0 || LostEventMarkers > 0)

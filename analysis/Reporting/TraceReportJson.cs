@@ -22,11 +22,15 @@ public static class TraceReportJson
     public const string QuantileMethod =
         "nearest-rank on exact values up to 1024 per distribution, then a log-linear histogram (128 buckets per power of two, relative error <= 1/256)";
 
+    /// <summary>Version of the document's layout; <c>compare</c> and <c>gate</c> refuse other versions.</summary>
+    public const int SchemaVersion = 1;
+
     public static void Write(Utf8JsonWriter json, TraceReport report)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(report);
         json.WriteStartObject();
+        json.WriteNumber("schema_version", SchemaVersion);
         json.WriteString("source", report.Source.SourceName);
         json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
         json.WriteString("quantile_method", QuantileMethod);
@@ -340,6 +344,7 @@ public static class TraceReportJson
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
         json.WriteBoolean("truncated", d.Truncated);
+        json.WriteString("input_damage", d.InputDamage);
         json.WriteStartObject("analysis");
         foreach (var (name, count) in report.Counters.All)
         {

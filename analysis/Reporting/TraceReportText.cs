@@ -80,6 +80,11 @@ public static class TraceReportText
 
         var d = report.Diagnostics;
         output.WriteLine(string.Create(Invariant, $"data quality  unparsed lines {d.UnparsedLines}  malformed {d.MalformedPayloads}  lost events {(d.LostEventCountKnown ? "" : "unknown, at least ")}{d.LostEvents} ({d.LostEventMarkers} markers)  reordered {d.ReorderedEvents}  late {d.LateEvents}{(d.Truncated ? "  TRUNCATED" : "")}"));
+        if (d.InputDamage is not null)
+        {
+            output.WriteLine("  input damaged: " + d.InputDamage);
+        }
+
         if (report.Counters.All.Count > 0)
         {
             output.WriteLine("  " + string.Join("  ", report.Counters.All.Select(c => string.Create(Invariant, $"{c.Key} {c.Value}"))));

@@ -86,6 +86,7 @@ public static class TraceStatisticsJson
         json.WriteNumber("reordered_events", diagnostics.ReorderedEvents);
         json.WriteNumber("late_events", diagnostics.LateEvents);
         json.WriteBoolean("truncated", diagnostics.Truncated);
+        json.WriteString("input_damage", diagnostics.InputDamage);
         json.WriteNumber("lines", diagnostics.LinesRead);
         json.WriteNumber("bytes", diagnostics.BytesRead);
         json.WriteStartArray("unparsed_samples");

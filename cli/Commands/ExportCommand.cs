@@ -56,6 +56,7 @@ internal static class ExportCommand
             var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
+            CheckOutputFolder(options.OutputDirectory);
             // Each file is hashed while it is parsed, for the bindertrace.sha256 footer key.
             var digests = new Dictionary<string, Sha256ReadStream>(StringComparer.Ordinal);
             var files = ProgressDisplay.Run(paths, progress =>
@@ -75,6 +76,29 @@ internal static class ExportCommand
             return ExitCode.Ok;
         })));
         return command;
+    }
+
+    /// <summary>Export writes a folder of files: say so before any trace is read, instead of failing half-way.</summary>
+    private static void CheckOutputFolder(string path)
+    {
+        if (path == "-")
+        {
+            throw new UserErrorException("-o -: export writes a folder of Parquet files, not a stream; give a folder");
+        }
+
+        if (File.Exists(path))
+        {
+            throw new UserErrorException($"-o {path}: is an existing file; export writes a folder of Parquet files");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (IOException exception)
+        {
+            throw new UserErrorException($"-o {path}: cannot create the output folder: {exception.Message}", exception);
+        }
     }
 
     private static ExportOptions Options(

@@ -75,10 +75,14 @@ internal static class StatsTextRenderer
         console.WriteLine("data quality:");
         if (diagnostics.LostEventMarkers > 0)
         {
-            var perCpu = string.Join(", ", diagnostics.LostEventsPerCpu.Select(p => $"cpu{p.Key}: {p.Value}"));
-            var unknown = diagnostics.LostEventMarkersWithoutCount > 0 ? $", {diagnostics.LostEventMarkersWithoutCount} markers without a count" : "";
+            var details = diagnostics.LostEventsPerCpu.Select(p => $"cpu{p.Key}: {p.Value}").ToList();
+            if (diagnostics.LostEventMarkersWithoutCount > 0)
+            {
+                details.Add($"{diagnostics.LostEventMarkersWithoutCount} markers without a count");
+            }
+
             var amount = diagnostics.LostEventCountKnown ? $"{diagnostics.LostEvents:N0}" : $"unknown, at least {diagnostics.LostEvents:N0},";
-            console.WriteLine($"  lost events: {amount} in {diagnostics.LostEventMarkers} markers ({perCpu}{unknown})");
+            console.WriteLine($"  lost events: {amount} in {diagnostics.LostEventMarkers} markers ({string.Join(", ", details)})");
         }
 
         if (diagnostics.UnparsedLines > 0)
@@ -102,7 +106,9 @@ internal static class StatsTextRenderer
 
         if (diagnostics.Truncated)
         {
-            console.WriteLine("  truncated: the input ended inside a line or a compressed stream");
+            console.WriteLine(diagnostics.InputDamage is { } damage
+                ? "  truncated: " + damage
+                : "  truncated: the input ended inside a line or a compressed stream");
         }
     }
 }

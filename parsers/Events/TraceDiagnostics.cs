@@ -57,6 +57,9 @@ public sealed class TraceDiagnostics
     /// <summary>True when the input ended inside a line (no final newline) or inside a compressed stream.</summary>
     public bool Truncated { get; set; }
 
+    /// <summary>What was damaged in the input's container (e.g. a gzip CRC), when reading stopped at damage rather than a cut; <see cref="Truncated"/> is then set too.</summary>
+    public string? InputDamage { get; set; }
+
     public void AddLostEvents(int cpu, long count)
     {
         LostEventMarkers++;

@@ -35,6 +35,13 @@ public sealed class TraceFormatException : Exception
         Problem = message;
     }
 
+    private TraceFormatException(string sourceName, string problem, string message)
+        : base(message)
+    {
+        SourceName = sourceName;
+        Problem = problem;
+    }
+
     public string SourceName { get; }
 
     /// <summary>1-based line number, or 0 when the problem is not tied to a line.</summary>
@@ -43,4 +50,8 @@ public sealed class TraceFormatException : Exception
     public long ByteOffset { get; }
 
     public string Problem { get; }
+
+    /// <summary>The input holds no trace at all: <paramref name="looksLike"/> says what it seems to be instead ("empty", "an ELF binary").</summary>
+    public static TraceFormatException NotATrace(string sourceName, string looksLike) =>
+        new(sourceName, $"no trace events found: it looks like {looksLike}", $"no trace events found in {sourceName}: it looks like {looksLike}");
 }

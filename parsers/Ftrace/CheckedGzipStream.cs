@@ -34,9 +34,20 @@ internal sealed class CheckedGzipStream : ForwardReadStream
         _compressed = compressed;
     }
 
-    /// <summary>Call once reading returned 0: true when the compressed input was cut.</summary>
+    /// <summary>
+    /// What was wrong with the compressed input when decoding failed (a CRC or length check, corrupt deflate
+    /// data); null while it is sound. Reading stops there; every byte decoded before it was returned.
+    /// </summary>
+    public string? Damage { get; private set; }
+
+    /// <summary>Call once reading returned 0: true when the compressed input was cut or damaged.</summary>
     public bool WasCut()
     {
+        if (Damage is not null)
+        {
+            return true;
+        }
+
         // GZipStream may stop reading right after the last trailer; read what is left so the tail is final.
         _compressed.Drain();
         if (_compressed.BytesRead < MinimumMemberBytes)
@@ -49,9 +60,31 @@ internal sealed class CheckedGzipStream : ForwardReadStream
         return sizeInTrailer > decodedModulo;
     }
 
+    /// <remarks>
+    /// zlib checks a member's CRC and length in the same call that writes its last bytes, and .NET then throws
+    /// without saying how many it wrote: up to a whole buffer of good text would be lost. The buffer is zeroed
+    /// first, so the bytes written are those up to the last non-zero one (text holds no NUL worth keeping).
+    /// </remarks>
     public override int Read(Span<byte> buffer)
     {
-        var n = Inner.Read(buffer);
+        if (Damage is not null)
+        {
+            return 0;
+        }
+
+        buffer.Clear();
+        int n;
+        try
+        {
+            n = Inner.Read(buffer);
+        }
+        catch (InvalidDataException)
+        {
+            n = buffer.LastIndexOfAnyExcept((byte)0) + 1;
+            Damage = $"the gzip data is damaged after {_decoded + n} decoded bytes (a failed CRC or length check, or corrupt data); "
+                + "everything decoded before that was read";
+        }
+
         _decoded += n;
         return n;
     }

@@ -30,6 +30,11 @@ internal sealed class FtraceTextSource : ITraceEventSource
     private readonly bool _cutWhileSniffing;
     private readonly CheckedGzipStream? _gzip;
     private bool _finished;
+    private readonly DecoderGuardStream? _decoder;
+    private readonly string _looksLike;
+
+    // An empty capture still has the kernel's "# tracer:" header or trace-cmd's preamble; input without any is no trace.
+    private bool _sawTraceHeader;
 
     public FtraceTextSource(DetectedInput input, string sourceName, ParseOptions options)
     {
@@ -40,6 +45,8 @@ internal sealed class FtraceTextSource : ITraceEventSource
         _paddedEventNames = input.Format == TraceFormat.TraceCmdReport;
         _cutWhileSniffing = input.CutWhileSniffing;
         _gzip = input.Gzip;
+        _decoder = input.Decoder;
+        _looksLike = input.LooksLike;
         Info = new TraceSourceInfo { SourceName = sourceName, Format = input.Format, Compressed = input.Compressed };
     }
 
@@ -59,6 +66,14 @@ internal sealed class FtraceTextSource : ITraceEventSource
                 _finished = true;
                 Diagnostics.Truncated = _lines.EndedInsideLine || _lines.CompressedStreamBroken || _cutWhileSniffing
                     || (_gzip is not null && _gzip.WasCut());
+                Diagnostics.InputDamage = _gzip?.Damage ?? _decoder?.Damage;
+                Diagnostics.Truncated |= _decoder?.Damage is not null;
+                if (Diagnostics.EventsRead == 0 && Diagnostics.LostEventMarkers == 0 && !_sawTraceHeader)
+                {
+                    throw TraceFormatException.NotATrace(Info.SourceName, Diagnostics.InputDamage is { } damage ? $"{_looksLike}, and {damage}"
+                        : Diagnostics.Truncated ? $"{_looksLike}, cut short inside a line or a compressed stream"
+                        : _looksLike);
+                }
                 break;
             }
 
@@ -106,6 +121,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
             case (byte)'C' when line.StartsWith("CPU"u8):
                 if (TryReadCpuMarker(line, out traceEvent, out var isEvent))
                 {
+                    _sawTraceHeader = true;
                     return isEvent;
                 }
 
@@ -114,11 +130,13 @@ internal sealed class FtraceTextSource : ITraceEventSource
                 if (AsciiNumbers.TryParseInt32(line["cpus="u8.Length..].TrimEnd(" \t"u8), out var cpus))
                 {
                     Info.HeaderCpuCount = cpus;
+                    _sawTraceHeader = true;
                     return false;
                 }
 
                 break;
             case (byte)'v' when line.StartsWith("version ="u8):
+                _sawTraceHeader = true;
                 return false;
         }
 
@@ -268,6 +286,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
 
     private void ReadHeaderComment(ReadOnlySpan<byte> line)
     {
+        _sawTraceHeader |= line.StartsWith("# tracer:"u8);
         var at = line.IndexOf("#P:"u8);
         if (at > 0 && AsciiNumbers.TryParseInt32(line[(at + 3)..].TrimEnd(" \t"u8), out var cpus))
         {
@@ -283,10 +302,22 @@ internal sealed class FtraceTextSource : ITraceEventSource
         }
 
         var sample = Diagnostics.SkippedSamples.Count < TraceDiagnostics.MaxSkippedSamples
-            ? Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)])
+            ? Printable(Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]))
             : "";
         Diagnostics.AddUnparsedLine(_lines.LineNumber, _lines.LineOffset, reason, sample);
     }
+
+    /// <summary>Samples are shown on terminals: control characters (escape sequences) become '?'.</summary>
+    private static string Printable(string text) =>
+        text.AsSpan().IndexOfAnyInRange('\0', '\x1f') < 0 && !text.Contains('\x7f', StringComparison.Ordinal)
+            ? text
+            : string.Create(text.Length, text, static (chars, source) =>
+            {
+                for (var i = 0; i < chars.Length; i++)
+                {
+                    chars[i] = char.IsControl(source[i]) && source[i] != '\t' ? '?' : source[i];
+                }
+            });
 
     private TraceFormatException Error(string problem) =>
         new(Info.SourceName, _lines.LineNumber, _lines.LineOffset, problem);

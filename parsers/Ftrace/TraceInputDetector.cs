@@ -7,7 +7,17 @@ namespace BinderTrace.Parsers;
 /// <param name="CutWhileSniffing">The compressed input already broke off inside the bytes read for detection.</param>
 /// <param name="Gzip">For gzip input: checks at the end whether the compressed stream was complete.</param>
 internal sealed record DetectedInput(
-    Stream Text, TraceFormat Format, bool Compressed, bool CutWhileSniffing = false, CheckedGzipStream? Gzip = null);
+    Stream Text, TraceFormat Format, bool Compressed, bool CutWhileSniffing = false, CheckedGzipStream? Gzip = null)
+{
+    /// <summary>For zstd and xz input: says whether decoding stopped at damage.</summary>
+    public DecoderGuardStream? Decoder { get; init; }
+
+    /// <summary>What the input looks like, for the message when it holds no trace events ("empty", "a JSON document").</summary>
+    public string LooksLike { get; init; } = "text without ftrace event lines";
+
+    /// <summary>Set when the input is certainly not text (an ELF binary, an image, an archive): refused at once.</summary>
+    public bool NotText { get; init; }
+}
 
 /// <summary>
 /// Recognises the container by content, never by file name (FORMATS.md §1): gzip by its magic bytes, then
@@ -22,15 +32,31 @@ internal static class TraceInputDetector
 
     public static DetectedInput Detect(Stream raw)
     {
+        var input = DetectContainer(raw, out var prefix, out var guard);
+        var looksLike = DescribeContent(prefix, out var notText);
+        // atrace may carry a zlib stream after its "TRACE:" line: binary bytes that are a trace.
+        return input with { Decoder = guard, LooksLike = looksLike, NotText = notText && input.Format != TraceFormat.Atrace };
+    }
+
+    private static DetectedInput DetectContainer(Stream raw, out byte[] prefix, out DecoderGuardStream? guard)
+    {
         var compressed = false;
         CheckedGzipStream? gzip = null;
+        guard = null;
         var source = raw;
-        var prefix = ReadPrefix(source, SniffBytes, out var cut);
+        prefix = ReadPrefix(source, SniffBytes, out var cut);
         if (prefix.Length >= 2 && prefix[0] == 0x1f && prefix[1] == 0x8b)
         {
             compressed = true;
             gzip = new CheckedGzipStream(new ReplayStream(prefix, raw));
             source = gzip;
+            prefix = ReadPrefix(source, SniffBytes, out cut);
+        }
+        else if (OpenZstdOrXz(prefix, raw) is { } decoder)
+        {
+            compressed = true;
+            guard = decoder;
+            source = decoder;
             prefix = ReadPrefix(source, SniffBytes, out cut);
         }
 
@@ -160,6 +186,70 @@ internal static class TraceInputDetector
 
         return lower.StartsWith("<!doctype"u8) || lower.StartsWith("<html"u8) || lower.StartsWith("<!--"u8)
             || lower.StartsWith("<head"u8) || lower.StartsWith("<script"u8);
+    }
+
+    /// <summary>zstd (RFC 8878 frame magic 28 B5 2F FD) and xz (FD 37 7A 58 5A 00) compressed text, read as gzip is.</summary>
+    private static DecoderGuardStream? OpenZstdOrXz(byte[] prefix, Stream raw)
+    {
+        if (prefix.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]))
+        {
+            return new DecoderGuardStream(new ZstdSharp.DecompressionStream(new ReplayStream(prefix, raw), leaveOpen: false), "zstd");
+        }
+
+        if (prefix.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00]))
+        {
+            return new DecoderGuardStream(new SharpCompress.Compressors.Xz.XZStream(new PositionCountingStream(new ReplayStream(prefix, raw))), "xz");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What the (decompressed) start of the input looks like, for the message when it holds no trace. Formats
+    /// that are certainly not text are <paramref name="notText"/>: refused at once, so raw bytes never reach a
+    /// terminal as "unparsed line" samples.
+    /// </summary>
+    private static string DescribeContent(ReadOnlySpan<byte> prefix, out bool notText)
+    {
+        notText = true;
+        ReadOnlySpan<(byte[] Magic, string Name)> binaries =
+        [
+            ([0x7F, (byte)'E', (byte)'L', (byte)'F'], "an ELF binary"),
+            ([(byte)'P', (byte)'K', 0x03, 0x04], "a zip archive"),
+            ([(byte)'%', (byte)'P', (byte)'D', (byte)'F'], "a PDF document"),
+            ([0x89, (byte)'P', (byte)'N', (byte)'G'], "a PNG image"),
+            ([(byte)'B', (byte)'Z', (byte)'h'], "bzip2-compressed data (decompress it first)"),
+            ([0x04, 0x22, 0x4D, 0x18], "lz4-compressed data (decompress it first)"),
+        ];
+        foreach (var (magic, name) in binaries)
+        {
+            if (prefix.StartsWith(magic))
+            {
+                return name;
+            }
+        }
+
+        if (prefix.IndexOf((byte)0) >= 0)
+        {
+            return "binary data (it holds NUL bytes)";
+        }
+
+        notText = false;
+        var content = SkipBomAndBlanks(prefix);
+        if (content.IsEmpty)
+        {
+            return prefix.IsEmpty ? "empty" : "blank";
+        }
+
+        if (content[0] is (byte)'{' or (byte)'[')
+        {
+            return content.IndexOf("\"traceEvents\""u8) >= 0 ? "a Chrome JSON trace, not ftrace text"
+                : content.IndexOf("\"gates\""u8) >= 0 ? "a JSON gate file"
+                : content.IndexOf("\"mmap_lock\""u8) >= 0 ? "a JSON report document"
+                : "a JSON document";
+        }
+
+        return "text without ftrace event lines";
     }
 
     // RFC 1950: CMF 0x78 (deflate, 32K window) and a FLG byte that makes CMF*256+FLG a multiple of 31.

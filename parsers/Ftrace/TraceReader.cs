@@ -50,6 +50,12 @@ public static class TraceReader
             return OpenTraceDat(stream, input, sourceName, options);
         }
 
+        if (input.NotText)
+        {
+            input.Text.Dispose();
+            throw TraceFormatException.NotATrace(sourceName, input.LooksLike);
+        }
+
         var source = new FtraceTextSource(input, sourceName, options);
         return new TimestampReorderer(source, options.ReorderWindow);
     }

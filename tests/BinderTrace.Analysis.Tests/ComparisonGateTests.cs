@@ -178,15 +178,14 @@ public sealed class ComparisonGateTests
     }
 
     [Fact]
-    public void A_report_without_data_quality_counters_does_not_pass_silently()
+    public void A_report_without_data_quality_counters_is_refused_when_loaded()
     {
-        var config = GateConfig.Parse(IssueExample, "gates.json");
         var same = Report(1000, 5000);
 
-        var report = GateEvaluator.Evaluate(config, [ReportFileLoader.Parse(same.ToJsonString(), "a.json")], [ReportFileLoader.Parse(same.ToJsonString(), "b.json")], Fast);
+        // Issue 12 item 7: a document missing what every report has is not a report; it never reaches a gate.
+        var error = Assert.Throws<ComparisonInputException>(() => ReportFileLoader.Parse(same.ToJsonString(), "a.json"));
 
-        Assert.Equal(GateStatus.Fail, report.DataQuality.Status);
-        Assert.Contains("data quality unknown", report.DataQuality.Message, StringComparison.Ordinal);
+        Assert.Contains("a.json: not a valid report document at $", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

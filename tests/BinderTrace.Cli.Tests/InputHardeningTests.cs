@@ -52,6 +52,33 @@ public sealed class InputHardeningTests : IDisposable
         Assert.NotEqual(1, allowed.ExitCode);
     }
 
+    [Fact]
+    public void Export_to_an_existing_file_is_an_input_error_that_leaves_the_file_alone()
+    {
+        var trace = Write("t.txt", "# tracer: nop\n" + Line(1, "binder_alloc_page_start: proc=268 page_index=3"));
+        var existing = Write("out.parquet", "keep me");
+
+        var result = CliRun.Invoke("export", trace, "-o", existing);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is an existing file", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(existing));
+    }
+
+    [Fact]
+    public void Export_to_dash_is_refused_instead_of_creating_a_folder_named_dash()
+    {
+        var trace = Write("t.txt", "# tracer: nop\n" + Line(1, "binder_alloc_page_start: proc=268 page_index=3"));
+        var dashFolderBefore = Directory.Exists("-");
+
+        var result = CliRun.Invoke("export", trace, "-o", "-");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("-o -: export writes a folder", result.Error, StringComparison.Ordinal);
+        Assert.Equal(dashFolderBefore, Directory.Exists("-"));
+    }
+
     private static List<string> JsonKeys(string json, string objectName)
     {
         // Utf8JsonReader sees duplicate keys that JsonDocument lookups would hide.

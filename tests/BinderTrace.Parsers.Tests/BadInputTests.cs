@@ -26,7 +26,7 @@ public class BadInputTests
     [Fact]
     public void Only_the_first_few_bad_lines_are_kept_as_samples()
     {
-        var text = string.Concat(Enumerable.Repeat("nonsense\n", 50));
+        var text = "# tracer: nop\n" + string.Concat(Enumerable.Repeat("nonsense\n", 50));
         var (_, source) = Parse(text);
         Assert.Equal(50, source.Diagnostics.UnparsedLines);
         Assert.Equal(TraceDiagnostics.MaxSkippedSamples, source.Diagnostics.SkippedSamples.Count);
@@ -72,8 +72,20 @@ public class BadInputTests
         }
     }
 
+    [Fact]
+    public void Gzip_cut_before_its_first_line_is_no_trace_and_says_it_was_cut()
+    {
+        var text = string.Concat(Enumerable.Range(0, 40).Select(i => $"       binder_wl-268     [000] .....     1.{i:D6}: binder_ioctl_done: ret={i}\n"));
+        var gzip = ContainerFormatTests.Gzip(Encoding.UTF8.GetBytes(text));
+        var source = Open(gzip.AsSpan(0, gzip.Length / 10).ToArray());
+
+        var error = Assert.Throws<TraceFormatException>(() => ReadAll(source));
+
+        Assert.Contains("no trace events found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cut short", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData(10)]
     [InlineData(40)]
     [InlineData(60)]
     public void Cut_gzip_of_a_small_trace_is_truncated_whatever_the_cut(int percent)
@@ -157,8 +169,10 @@ public class BadInputTests
         var options = new ParseOptions { MaxLineBytes = 1 << 20 };
         using var source = BinderTrace.Parsers.TraceReader.Open(new EndlessStream(64L << 20), "endless", options);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.False(source.TryRead(out _));
+        // One endless line is no trace: the reader says so at the end, having held at most its limit.
+        var error = Assert.Throws<TraceFormatException>(() => source.TryRead(out _));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("no trace events found", error.Message, StringComparison.Ordinal);
         Assert.InRange(allocated, 0, 8L << 20);
         Assert.Equal(1, source.Diagnostics.UnparsedLines);
         Assert.True(source.Diagnostics.Truncated);

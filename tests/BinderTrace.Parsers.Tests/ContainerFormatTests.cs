@@ -133,15 +133,6 @@ public class ContainerFormatTests
     }
 
     [Fact]
-    public void Empty_input_is_an_empty_trace()
-    {
-        var (events, source) = Parse("");
-        Assert.Empty(events);
-        Assert.Equal(TraceFormat.Unknown, source.Info.Format);
-        Assert.True(source.Diagnostics.IsClean);
-    }
-
-    [Fact]
     public void File_name_does_not_matter()
     {
         var path = Path.Combine(Path.GetTempPath(), $"bt-parsers-{Guid.NewGuid():N}.txt");
