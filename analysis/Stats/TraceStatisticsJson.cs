@@ -99,6 +99,7 @@ public static class TraceStatisticsJson
         TraceFormat.Atrace => "atrace",
         TraceFormat.SystraceHtml => "systrace_html",
         TraceFormat.ReferenceAllocator => "reference_allocator",
+        TraceFormat.Perfetto => "perfetto",
         _ => "unknown",
     };
 

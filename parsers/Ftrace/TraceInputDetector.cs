@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Perfetto;
 
 namespace BinderTrace.Parsers;
 
@@ -50,6 +51,11 @@ internal static class TraceInputDetector
         {
             return new DetectedInput(text, TraceFormat.Unknown, compressed, cut, gzip,
                 "a binary trace-cmd trace.dat file, not ftrace text; convert it with `trace-cmd report`");
+        }
+
+        if (PerfettoDetection.LooksLikePerfetto(prefix))
+        {
+            return new DetectedInput(text, TraceFormat.Perfetto, compressed, cut, gzip);
         }
 
         var content = SkipBomAndBlanks(prefix);

@@ -1,4 +1,5 @@
 using BinderTrace.Events;
+using BinderTrace.Parsers.Perfetto;
 
 namespace BinderTrace.Parsers;
 
@@ -37,6 +38,11 @@ public static class TraceReader
         {
             input.Text.Dispose();
             throw new TraceFormatException(sourceName, 0, 0, "this is " + input.Unsupported);
+        }
+
+        if (input.Format == TraceFormat.Perfetto)
+        {
+            return new TimestampReorderer(new PerfettoTraceSource(input, sourceName, options), Math.Max(options.ReorderWindow, PerfettoTraceSource.CpuMergeWindow));
         }
 
         var source = new FtraceTextSource(input, sourceName, options);
