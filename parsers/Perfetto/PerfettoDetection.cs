@@ -21,9 +21,22 @@ internal static class PerfettoDetection
             ulong length;
             try
             {
-                if (!trace.TryReadTag(out var field, out var wireType) || field != 1 || wireType != WireType.LengthDelimited)
+                if (!trace.TryReadTag(out var field, out var wireType))
                 {
                     return false;
+                }
+
+                if (field != 1 || wireType != WireType.LengthDelimited)
+                {
+                    // Trace has no other field, but a reader skips unknown ones: only the first must be a packet.
+                    if (offset == 0)
+                    {
+                        return false;
+                    }
+
+                    trace.Skip(wireType);
+                    offset += trace.Position;
+                    continue;
                 }
 
                 length = trace.ReadVarint();
