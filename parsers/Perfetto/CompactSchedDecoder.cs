@@ -81,7 +81,7 @@ internal sealed class CompactSchedDecoder(Utf8InternTable strings, RecordErrors 
             var s = _switches[entry.CompactIndex];
             var prev = running;
             var header = new EventHeader(s.Timestamp, cpu, prev.Pid, tasks.TgidOf(prev.Pid), prev.Pid < 0 ? TaskNames.Unknown : tasks.CommOf(prev.Pid));
-            var prevComm = prev.FromSwitch ? prev.Comm : prev.Pid == 0 ? "swapper/" + cpu : tasks.CommOf(prev.Pid);
+            var prevComm = PrevComm(prev, cpu, tasks);
             var traceEvent = TraceEvent.ForSchedSwitch(header, new SchedSwitchEvent(
                 prevComm, prev.Pid, prev.Prio, NamedFieldEvents.TaskStateOf(s.PrevState), s.NextComm, s.NextPid, s.NextPrio));
             tasks.SetComm(s.NextPid, s.NextComm);
@@ -93,6 +93,21 @@ internal sealed class CompactSchedDecoder(Utf8InternTable strings, RecordErrors 
         tasks.SetComm(w.Pid, w.Comm);
         var waker = new EventHeader(w.Timestamp, cpu, running.Pid, tasks.TgidOf(running.Pid), running.Pid < 0 ? TaskNames.Unknown : tasks.CommOf(running.Pid));
         return TraceEvent.ForGeneric(waker, "sched_waking", $"comm={w.Comm} pid={w.Pid} prio={w.Prio} target_cpu={w.TargetCpu}");
+    }
+
+    /// <summary>
+    /// The prev task's comm now: the name table follows renames (an exec between two switches changes it),
+    /// the previous switch's next_comm names it otherwise; the idle task is "swapper/N" as the kernel names it.
+    /// </summary>
+    private static string PrevComm(in RunningTask prev, int cpu, TaskNames tasks)
+    {
+        if (prev.Pid == 0)
+        {
+            return prev.FromSwitch ? prev.Comm : "swapper/" + cpu;
+        }
+
+        var known = tasks.CommOf(prev.Pid);
+        return known == TaskNames.Unknown ? prev.Comm : known;
     }
 
     private void ReadArrays(ProtoReader compact)
