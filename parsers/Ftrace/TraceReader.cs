@@ -42,7 +42,7 @@ public static class TraceReader
 
         if (input.Format == TraceFormat.Perfetto)
         {
-            return new TimestampReorderer(new PerfettoTraceSource(input, sourceName, options), Math.Max(options.ReorderWindow, PerfettoTraceSource.CpuMergeWindow));
+            return new PerfettoTraceSource(input, sourceName, options);
         }
 
         var source = new FtraceTextSource(input, sourceName, options);

@@ -80,7 +80,10 @@ internal sealed partial class FtraceBundleDecoder
             _compact.Decode(compactSched, _pending);
         }
 
-        _pending.Sort();
+        if (!IsSorted(_pending))
+        {
+            _pending.Sort();
+        }
         var start = output.Count;
         EmitInOrder(cpu, output);
         if (lostEvents)
@@ -89,6 +92,20 @@ internal sealed partial class FtraceBundleDecoder
             var at = output.Count > start ? output[start].Timestamp : previousBundleEnd;
             output.Insert(start, TraceEvent.ForLostEvents(new EventHeader(at, cpu, -1, -1, ""), -1));
         }
+    }
+
+    // A bundle without compact_sched is nearly always in order already: one pass saves the sort.
+    private static bool IsSorted(List<Pending> pending)
+    {
+        for (var i = 1; i < pending.Count; i++)
+        {
+            if (pending[i].CompareTo(pending[i - 1]) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void AddDescriptor(ProtoReader descriptor)

@@ -9,8 +9,8 @@ namespace BinderTrace.Parsers.Perfetto;
 /// Reads a Perfetto protobuf trace (FORMATS.md §3) packet by packet into the same typed events as the ftrace
 /// text reader: ftrace bundles (typed, generic, dense generic and compact_sched events), process_tree
 /// (comm and tgid per thread), ftrace_stats (ring-buffer overruns) and zlib / zstd compressed packets.
-/// Events come out bundle by bundle, each bundle in timestamp order; the caller merges the CPUs
-/// (<see cref="TimestampReorderer"/>). Memory is bounded by the largest packet (after decompression).
+/// Events come out in timestamp order (each bundle sorted, the CPUs merged by <see cref="CpuMerge"/>). Memory
+/// is bounded by the largest packet (after decompression) and the merge window.
 /// </summary>
 internal sealed class PerfettoTraceSource : ITraceEventSource
 {
@@ -18,13 +18,17 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
     private const int MaxDecompressedBytes = 256 << 20;
 
     /// <summary>
-    /// How many events the CPU merge may hold back. traced_probes drains every CPU once per read cycle, so
-    /// bundles of different CPUs overlap in time by up to one cycle of events; measured on the shared captures.
+    /// How many events the CPU merge may hold back while a CPU has nothing queued. traced_probes drains every
+    /// CPU once per read cycle, so bundles of different CPUs overlap in time by up to one cycle of events.
     /// </summary>
-    public const int CpuMergeWindow = 1 << 16;
+    private const int CpuMergeWindow = 1 << 16;
+
+    /// <summary>A CPU count past this in system_info is not believed.</summary>
+    private const int MaxCpus = 4096;
 
     private const int FtraceEvents = 1;
     private const int ProcessTree = 2;
+    private const int SystemInfo = 45;
     private const int FtraceStats = 34;
     private const int CompressedPackets = 50;
     private const int ZstdCompressedPackets = 133;
@@ -37,8 +41,8 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
     private readonly FtraceBundleDecoder _bundles;
     private readonly FtraceOverruns _overruns = new();
     private readonly List<TraceEvent> _queue = [];
+    private readonly CpuMerge _merge;
     private readonly MemoryStream _inflated = new();
-    private int _queued;
     private bool _finished;
 
     public PerfettoTraceSource(DetectedInput input, string sourceName, ParseOptions options)
@@ -49,6 +53,7 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
         Info = new TraceSourceInfo { SourceName = sourceName, Format = TraceFormat.Perfetto, Compressed = input.Compressed };
         _errors = new RecordErrors(sourceName, Diagnostics, options.Strict);
         _bundles = new FtraceBundleDecoder(_tasks, Diagnostics, _errors);
+        _merge = new CpuMerge(Math.Max(options.ReorderWindow, CpuMergeWindow), Diagnostics);
     }
 
     public TraceSourceInfo Info { get; }
@@ -57,19 +62,25 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
 
     public bool TryRead(out TraceEvent traceEvent)
     {
-        while (_queued == _queue.Count)
+        while (!_merge.TryTake(_finished, out traceEvent))
         {
+            if (_finished)
+            {
+                return false;
+            }
+
             _queue.Clear();
-            _queued = 0;
-            if (_finished || !ReadPacket())
+            if (!ReadPacket())
             {
                 _finished = true;
-                traceEvent = default;
-                return false;
+            }
+
+            foreach (var decoded in _queue)
+            {
+                _merge.Add(decoded);
             }
         }
 
-        traceEvent = _queue[_queued++];
         Diagnostics.EventsRead++;
         return true;
     }
@@ -149,6 +160,9 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
                     case ProcessTree:
                         ReadProcessTree(packet.ReadMessage());
                         break;
+                    case SystemInfo:
+                        ReadSystemInfo(packet.ReadMessage());
+                        break;
                     case FtraceStats:
                         _overruns.Read(packet.ReadMessage());
                         break;
@@ -222,6 +236,26 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
         finally
         {
             _errors.CompressedAt = null;
+        }
+    }
+
+    /// <summary>SystemInfo <c>num_cpus = 8</c> (sysconf(_SC_NPROCESSORS_CONF), perfetto v44+): the CPUs to merge.</summary>
+    private void ReadSystemInfo(ProtoReader info)
+    {
+        while (info.TryReadTag(out var field, out var wireType))
+        {
+            if (field != 8 || wireType != WireType.Varint)
+            {
+                info.Skip(wireType);
+                continue;
+            }
+
+            var cpus = info.ReadVarint();
+            if (cpus is > 0 and <= MaxCpus)
+            {
+                Info.HeaderCpuCount = (int)cpus;
+                _merge.ExpectCpus((int)cpus);
+            }
         }
     }
 

@@ -296,17 +296,47 @@ public class PerfettoWireEdgeTests
             events.Select(e => (e.Comm, e.Tgid)));
     }
 
-    [Fact]
-    public void Bundles_of_different_cpus_come_out_merged_in_timestamp_order()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bundles_of_different_cpus_come_out_merged_in_timestamp_order(bool withSystemInfo)
     {
-        var trace = Of(
+        // SystemInfo (TracePacket 45) { num_cpus = 8 }.
+        var systemInfo = Packet(p => p.Message(45, s => s.Varint(8, 2)));
+        var bundles = new[]
+        {
             Bundle(0, b => b.Event(10, 1, BinderTransactionReceived, r => r.Varint(1, 1)).Event(30, 1, BinderTransactionReceived, r => r.Varint(1, 3))),
-            Bundle(1, b => b.Event(20, 2, BinderTransactionReceived, r => r.Varint(1, 2)).Event(40, 2, BinderTransactionReceived, r => r.Varint(1, 4))));
+            Bundle(1, b => b.Event(20, 2, BinderTransactionReceived, r => r.Varint(1, 2)).Event(40, 2, BinderTransactionReceived, r => r.Varint(1, 4))),
+            Bundle(0, b => b.Event(50, 1, BinderTransactionReceived, r => r.Varint(1, 5))),
+            Bundle(1, b => b.Event(45, 2, BinderTransactionReceived, r => r.Varint(1, 6))),
+        };
+        var trace = Of(withSystemInfo ? [systemInfo, .. bundles] : bundles);
 
         var (events, source) = Read(trace);
 
-        Assert.Equal([1, 2, 3, 4], events.Select(e => e.TransactionId));
+        Assert.Equal([1, 2, 3, 4, 6, 5], events.Select(e => e.TransactionId));
         Assert.Equal(0, source.Diagnostics.LateEvents);
+        Assert.Equal(withSystemInfo ? 2 : null, source.Info.HeaderCpuCount);
+    }
+
+    [Fact]
+    public void A_cpu_whose_events_come_later_than_the_merge_window_allows_is_counted_late()
+    {
+        // The window cannot go below 65,536 events (a smaller ParseOptions.ReorderWindow is raised to it): CPU 0
+        // brings 70,000 events from timestamp 10 before CPU 1's first bundle, at timestamp 20, arrives.
+        var cpu0 = Bundle(0, b =>
+        {
+            for (var i = 0; i < 70_000; i++)
+            {
+                b.Event(10 + i, 1, BinderTransactionReceived, r => r.Varint(1, 7));
+            }
+        });
+        var cpu1 = Bundle(1, b => b.Event(20, 2, BinderTransactionReceived, r => r.Varint(1, 2)));
+
+        var (events, source) = Read(Of(cpu0, cpu1));
+
+        Assert.Equal(70_001, events.Count);
+        Assert.Equal(1, source.Diagnostics.LateEvents);
     }
 
     [Fact]
