@@ -7,6 +7,8 @@ namespace BinderTrace.Bench;
 ///   make-trace CAPTURE.gz OUTPUT SIZE_MB   build the large real-derived trace for bench/throughput.sh
 ///   make-dat CAPTURE.v6.dat OUTPUT SIZE_MB  build the large real-derived trace.dat for bench/trace-dat.sh
 ///   read PATH                              parsing alone: events per CPU second of any trace (text or trace.dat)
+///   make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB   the same for a Perfetto capture (bench/perfetto.sh)
+///   wire CAPTURE.pftrace.gz ROUNDS         protobuf walk: our span reader against Google.Protobuf
 ///   simulate SECONDS                       reference allocator: simulated transactions per second (contended)
 ///   micro [BenchmarkDotNet args]           in-process micro-benchmarks (BenchmarkDotNet)
 /// </summary>
@@ -25,6 +27,12 @@ internal static class Program
             case "read" when args.Length == 2:
                 ReadRate.Run(args[1]);
                 return 0;
+            case "make-perfetto" when args.Length == 4:
+                PerfettoBenchmarkTraceBuilder.Build(args[1], args[2], long.Parse(args[3]) << 20);
+                return 0;
+            case "wire" when args.Length == 3:
+                ProtoWireBenchmark.Run(args[1], int.Parse(args[2]));
+                return 0;
             case "simulate" when args.Length == 2:
                 SimulationRate.Run(double.Parse(args[1]));
                 return 0;
@@ -32,7 +40,7 @@ internal static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH | simulate SECONDS | micro [BenchmarkDotNet args]");
+                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH | make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB | wire CAPTURE.pftrace.gz ROUNDS | simulate SECONDS | micro [BenchmarkDotNet args]");
                 return 2;
         }
     }

@@ -114,6 +114,7 @@ public static class TraceStatisticsJson
         TraceFormat.SystraceHtml => "systrace_html",
         TraceFormat.TraceDat => "trace_dat",
         TraceFormat.ReferenceAllocator => "reference_allocator",
+        TraceFormat.Perfetto => "perfetto",
         _ => "unknown",
     };
 

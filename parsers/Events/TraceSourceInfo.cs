@@ -18,6 +18,8 @@ public enum TraceFormat
     TraceDat,
     /// <summary>Generated in memory by the reference allocator.</summary>
     ReferenceAllocator,
+    /// <summary>A Perfetto protobuf trace (<c>.perfetto-trace</c>, <c>.pftrace</c>): its ftrace packets.</summary>
+    Perfetto,
 }
 
 /// <summary>How timestamps must be read.</summary>

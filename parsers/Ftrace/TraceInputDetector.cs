@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Perfetto;
 
 namespace BinderTrace.Parsers;
 
@@ -74,6 +75,11 @@ internal static class TraceInputDetector
         if (prefix.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x17, 0x08, (byte)'D', .. "tracing"u8]))
         {
             return new DetectedInput(text, TraceFormat.TraceDat, compressed, cut, gzip);
+        }
+
+        if (PerfettoDetection.LooksLikePerfetto(prefix))
+        {
+            return new DetectedInput(text, TraceFormat.Perfetto, compressed, cut, gzip);
         }
 
         var content = SkipBomAndBlanks(prefix);

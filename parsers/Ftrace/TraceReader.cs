@@ -1,4 +1,5 @@
 using BinderTrace.Events;
+using BinderTrace.Parsers.Perfetto;
 using BinderTrace.Parsers.TraceDat;
 
 namespace BinderTrace.Parsers;
@@ -48,6 +49,11 @@ public static class TraceReader
         if (input.Format == TraceFormat.TraceDat)
         {
             return OpenTraceDat(stream, input, sourceName, options);
+        }
+
+        if (input.Format == TraceFormat.Perfetto)
+        {
+            return new PerfettoTraceSource(input, sourceName, options);
         }
 
         if (input.NotText)
