@@ -6,8 +6,8 @@ using BinderTrace.Events;
 namespace BinderTrace.Cli.Commands;
 
 /// <summary>
-/// <c>bindertrace compare --baseline A [A2 …] --candidate B [B2 …] [--json|--markdown]</c>: every report metric
-/// with baseline, candidate, change, interval, verdict and method. Inputs are traces or saved <c>report --json</c>
+/// <c>bindertrace compare --baseline A [A2 …] --candidate B [B2 …] [--json|--markdown] [--all] [--metrics GLOB[,GLOB]]</c>:
+/// report metrics with baseline, candidate, change, interval, verdict and method (decided and headline ones unless --all). Inputs are traces or saved <c>report --json</c>
 /// files. Exit 0 no regression, 1 regression, 125 inconclusive (collect more runs), 2 bad input.
 /// </summary>
 internal static class CompareCommand
@@ -22,10 +22,15 @@ internal static class CompareCommand
         {
             Description = "Smallest change that matters: \"5%\" (relative) or a number (absolute); default 5%",
         };
+        var all = new Option<bool>("--all") { Description = "Show every metric, not only the decided and the headline ones" };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = "Compare only these metrics (and let them decide the overall verdict): GLOB[,GLOB], e.g. \"pages.install_ns.*,*.p99\"",
+        };
         var strict = CommonOptions.Strict();
         var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
         {
-            baseline, candidate, json, markdown, threshold, strict,
+            baseline, candidate, json, markdown, threshold, all, metrics, strict,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
         {
@@ -48,8 +53,11 @@ internal static class CompareCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
+            var patterns = parseResult.GetValue(metrics);
             return RunReportingInputErrors(() => (ExitCode)(int)ComparisonRunner.Compare(
-                baselinePaths, candidatePaths, format, Loader(parse), output, options));
+                baselinePaths, candidatePaths, format, Loader(parse), output,
+                patterns is null ? options : options with { MetricPatterns = MetricGlob.ParseList(patterns) },
+                new ComparisonTextLayout(AllMetrics: parseResult.GetValue(all))));
         }));
         return command;
     }

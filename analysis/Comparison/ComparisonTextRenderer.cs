@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+
+namespace BinderTrace.Analysis.Comparison;
+
+/// <summary>How the terminal table is laid out: the widest line, and whether every metric is shown.</summary>
+public sealed record ComparisonTextLayout(int Width = ComparisonTextLayout.DefaultWidth, bool AllMetrics = false)
+{
+    public const int DefaultWidth = 120;
+
+    /// <summary>Narrower than this, no table can hold a metric name and its verdict.</summary>
+    public const int MinimumWidth = 60;
+}
+
+/// <summary>
+/// The terminal table. Decided metrics come first (regressed, then improved), then the metrics that decide the
+/// overall verdict (<see cref="OverallVerdict"/>); the rest only with <see cref="ComparisonTextLayout.AllMetrics"/>.
+/// Every line fits <see cref="ComparisonTextLayout.Width"/>: columns empty in every shown row are dropped, then
+/// the absolute change and the method columns, then long metric names are shortened in the middle; prose wraps.
+/// </summary>
+public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) : IComparisonRenderer
+{
+    private const string Gap = "  ";
+
+    private readonly ComparisonTextLayout _layout = layout ?? new ComparisonTextLayout();
+
+    public void Write(TextWriter output, ComparisonReport report)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(report);
+        var width = Math.Max(_layout.Width, ComparisonTextLayout.MinimumWidth);
+        WriteWrapped(output, $"baseline:  {string.Join(", ", report.BaselineSources)}", width, 11);
+        WriteWrapped(output, $"candidate: {string.Join(", ", report.CandidateSources)}", width, 11);
+        output.WriteLine();
+
+        var deciding = OverallVerdict.DecidingMetrics(report).ToHashSet();
+        var ordered = report.Metrics
+            .Select((m, i) => (Metric: m, Index: i))
+            .OrderBy(x => x.Metric.Verdict switch { Verdict.Regressed => 0, Verdict.Improved => 1, _ => deciding.Contains(x.Metric) ? 2 : 3 })
+            .ThenBy(x => x.Index)
+            .Select(x => x.Metric)
+            .ToList();
+        var shown = _layout.AllMetrics
+            ? ordered
+            : ordered.Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved || deciding.Contains(m)).ToList();
+        WriteTable(output, report, shown, width);
+        var hidden = report.Metrics.Count - shown.Count;
+        if (hidden > 0)
+        {
+            WriteWrapped(output, $"({hidden} more metrics, none decided: {TallyOf(report.Metrics.Except(shown))}; --all shows them)", width, 1);
+        }
+
+        output.WriteLine();
+        foreach (var problem in report.DataQuality)
+        {
+            WriteWrapped(output, $"data quality ({problem.Side} {problem.Source}): {problem.Message}", width, 2);
+        }
+
+        foreach (var method in shown.Select(m => m.Method).Distinct().Order())
+        {
+            WriteWrapped(output, $"{MetricValueFormat.MethodShortName(method)}: {MetricValueFormat.MethodDescription(method, report.Options)}", width, 2);
+        }
+
+        output.WriteLine();
+        foreach (var m in ordered.Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved && deciding.Contains(m)))
+        {
+            WriteWrapped(output, $"{m.Metric}: {MetricValueFormat.VerdictName(m.Verdict)} ({m.Reason})", width, 2);
+        }
+
+        WriteWrapped(output, $"overall: {MetricValueFormat.VerdictName(report.Overall)}, decided by {DecidedByText(report, deciding.Count)} "
+            + $"({MetricValueFormat.Tally(report)})", width, 2);
+    }
+
+    private static string DecidedByText(ComparisonReport report, int deciding) =>
+        report.Options.MetricPatterns is not null ? $"the {deciding} chosen metrics"
+        : deciding == report.Metrics.Count ? "all metrics (no headline metric present)"
+        : $"the {deciding} headline metrics";
+
+    private static string TallyOf(IEnumerable<MetricComparison> metrics) => string.Join(", ", metrics
+        .GroupBy(m => m.Verdict)
+        .OrderBy(g => g.Key)
+        .Select(g => $"{g.Count()} {(g.Key == Verdict.NotJudged ? "not judged" : MetricValueFormat.VerdictName(g.Key))}"));
+
+    private static void WriteTable(TextWriter output, ComparisonReport report, IReadOnlyList<MetricComparison> metrics, int width)
+    {
+        var level = (report.Options.Level * 100).ToString("0.#", CultureInfo.InvariantCulture);
+        string[] header = ["metric", "baseline", "candidate", "change", "relative", $"{level}% CI (relative)", "verdict", "method"];
+        var rows = metrics.Select(m => new[]
+        {
+            m.Metric,
+            m.BaselineText ?? MetricValueFormat.Value(m.Baseline, m.Kind),
+            m.CandidateText ?? MetricValueFormat.Value(m.Candidate, m.Kind),
+            m.Kind == MetricKind.Label ? m.Reason : MetricValueFormat.Change(m.AbsoluteChange, m.Kind),
+            m.Kind == MetricKind.Label ? "" : m.RelativeChange.ToString(),
+            MetricValueFormat.RelativeInterval(m.RelativeInterval),
+            MetricValueFormat.VerdictName(m.Verdict),
+            MetricValueFormat.MethodShortName(m.Method),
+        }).ToList();
+        var columns = Enumerable.Range(0, header.Length).Where(i => i == 0 || rows.Any(r => r[i] is not ("" or "-"))).ToList();
+        int Width(int column) => rows.Select(r => r[column].Length).Append(header[column].Length).Max();
+        int Total() => columns.Sum(Width) + Gap.Length * (columns.Count - 1);
+        foreach (var optional in new[] { 3, 7 })
+        {
+            if (Total() > width)
+            {
+                columns.Remove(optional);
+            }
+        }
+
+        var metricWidth = Math.Max(header[0].Length, Width(0) - Math.Max(0, Total() - width));
+        var widths = columns.Select(c => c == 0 ? metricWidth : Width(c)).ToArray();
+        WriteRow(output, columns.Select(c => header[c]).ToArray(), widths);
+        WriteRow(output, widths.Select(w => new string('-', w)).ToArray(), widths);
+        foreach (var row in rows)
+        {
+            var cells = columns.Select(c => c == 0 ? Shorten(row[0], metricWidth) : row[c]).ToArray();
+            WriteRow(output, cells, widths);
+        }
+    }
+
+    /// <summary>Keeps both ends of a metric path (its family and its statistic) and drops the middle.</summary>
+    private static string Shorten(string text, int width)
+    {
+        if (text.Length <= width)
+        {
+            return text;
+        }
+
+        var tail = (width - 1) / 2;
+        return string.Concat(text.AsSpan(0, width - 1 - tail), "…", text.AsSpan(text.Length - tail));
+    }
+
+    private static void WriteRow(TextWriter output, string[] cells, int[] widths)
+    {
+        var line = new StringBuilder();
+        for (var i = 0; i < cells.Length; i++)
+        {
+            line.Append(i == 0 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]));
+            if (i < cells.Length - 1)
+            {
+                line.Append(Gap);
+            }
+        }
+
+        output.WriteLine(line.ToString().TrimEnd());
+    }
+
+    /// <summary>Wraps at spaces; continuation lines are indented by <paramref name="indent"/>; a word longer than a line is cut.</summary>
+    private static void WriteWrapped(TextWriter output, string text, int width, int indent)
+    {
+        var line = new StringBuilder();
+        var lineHasWord = false;
+        foreach (var word in text.Split(' '))
+        {
+            var rest = word;
+            while (true)
+            {
+                if (line.Length + (lineHasWord ? 1 : 0) + rest.Length <= width)
+                {
+                    line.Append(lineHasWord ? " " : "").Append(rest);
+                    lineHasWord = true;
+                    break;
+                }
+
+                if (!lineHasWord)
+                {
+                    var take = width - line.Length;
+                    output.WriteLine(line.Append(rest.AsSpan(0, take)).ToString());
+                    rest = rest[take..];
+                }
+                else
+                {
+                    output.WriteLine(line.ToString());
+                }
+
+                line.Clear().Append(' ', indent);
+                lineHasWord = false;
+            }
+        }
+
+        if (lineHasWord)
+        {
+            output.WriteLine(line.ToString());
+        }
+    }
+}
