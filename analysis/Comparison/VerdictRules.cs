@@ -97,8 +97,7 @@ public static class VerdictRules
         var p = double.IsNaN(evidence.FamilyAdjustedP) ? raw : evidence.FamilyAdjustedP;
         var shift = HodgesLehmannShift.Estimate(evidence.Baseline, evidence.Candidate);
         var interval = HodgesLehmannShift.Interval(evidence.Baseline, evidence.Candidate, options.Level);
-        var relative = baseline == 0 ? RelativeChange.Between(0, shift) : new RelativeChange(shift / Math.Abs(baseline));
-        var relativeInterval = baseline == 0 ? ConfidenceInterval.None : interval.Scale(1 / Math.Abs(baseline));
+        var (relative, relativeInterval, clamped) = RelativeOf(evidence, baseline, shift, interval, options.Level);
         var direction = evidence.Traits.Direction;
         var increased = pGreater < pLess;
         var worse = increased == (direction == MetricDirection.LowerIsBetter);
@@ -119,7 +118,33 @@ public static class VerdictRules
         return new MetricComparison(
             evidence.Traits.Path, evidence.Traits.Kind, direction, baseline, evidence.CandidateMedian,
             evidence.Baseline.Count, evidence.Candidate.Count, shift, relative, interval, relativeInterval, p,
-            verdict, ComparisonMethod.MannWhitney, reason);
+            verdict, ComparisonMethod.MannWhitney, clamped ? reason + "; relative interval clamped at -100 % (a run is 0, so no ratio interval)" : reason);
+    }
+
+    /// <summary>
+    /// The relative change and its interval. Positive quantities on the ratio (log) scale (the Hodges–Lehmann
+    /// ratio and Moses' interval of ratios), so no bound lies below −100 %; where a run is 0 or less, the shift
+    /// interval divided by the baseline, its lower end clamped at −100 % when the metric cannot go negative.
+    /// </summary>
+    private static (RelativeChange Relative, ConfidenceInterval Interval, bool Clamped) RelativeOf(
+        MetricEvidence evidence, double baseline, double shift, ConfidenceInterval interval, double level)
+    {
+        if (baseline == 0)
+        {
+            return (RelativeChange.Between(0, shift), ConfidenceInterval.None, false);
+        }
+
+        if (evidence.Baseline.All(v => v > 0) && evidence.Candidate.All(v => v > 0))
+        {
+            var (ratio, ratioInterval) = HodgesLehmannShift.RatioEstimate(evidence.Baseline, evidence.Candidate, level);
+            return (new RelativeChange(ratio - 1), new ConfidenceInterval(ratioInterval.Lower - 1, ratioInterval.Upper - 1, ratioInterval.Level), false);
+        }
+
+        var scaled = interval.Scale(1 / Math.Abs(baseline));
+        var nonNegative = evidence.Baseline.All(v => v >= 0) && evidence.Candidate.All(v => v >= 0);
+        return nonNegative && scaled.Lower < -1
+            ? (new RelativeChange(shift / Math.Abs(baseline)), scaled with { Lower = -1 }, true)
+            : (new RelativeChange(shift / Math.Abs(baseline)), scaled, false);
     }
 
     private static MetricComparison SingleRunDuration(MetricEvidence evidence, Threshold threshold, ComparisonOptions options)
