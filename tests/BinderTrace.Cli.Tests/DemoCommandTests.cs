@@ -18,6 +18,18 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public void Demo_states_one_overall_verdict_decided_by_the_headline_metrics()
+    {
+        // Issue 16: it used to print "overall: improved" for the headline and "overall regressed" for all metrics.
+        var result = CliRun.Invoke("demo", "--runs", "3");
+
+        var overall = result.Output.Split('\n').Where(l => l.Contains("overall", StringComparison.Ordinal)).ToList();
+        Assert.Single(overall.Where(l => l.StartsWith("overall: ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(overall, l => l.Contains("overall regressed", StringComparison.Ordinal));
+        Assert.Contains("headline metrics decide the overall verdict", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_design_is_an_input_error_naming_the_known_ones()
     {
         var result = CliRun.Invoke("demo", "--candidate-design", "page-magic");
