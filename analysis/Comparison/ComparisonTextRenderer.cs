@@ -16,11 +16,13 @@ public sealed record ComparisonTextLayout(int Width = ComparisonTextLayout.Defau
 /// The terminal table. Decided metrics come first (regressed, then improved), then the metrics that decide the
 /// overall verdict (<see cref="OverallVerdict"/>); the rest only with <see cref="ComparisonTextLayout.AllMetrics"/>.
 /// Every line fits <see cref="ComparisonTextLayout.Width"/>: columns empty in every shown row are dropped, then
-/// the absolute change and the method columns, then long metric names are shortened in the middle; prose wraps.
+/// the absolute change column, then the gaps narrow to one space, then the method column goes (the legend and
+/// the reasons still name it), then long metric names are shortened in the middle; prose wraps.
 /// </summary>
 public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) : IComparisonRenderer
 {
-    private const string Gap = "  ";
+    private const string WideGap = "  ";
+    private const string NarrowGap = " ";
 
     private readonly ComparisonTextLayout _layout = layout ?? new ComparisonTextLayout();
 
@@ -97,24 +99,32 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
             MetricValueFormat.MethodShortName(m.Method),
         }).ToList();
         var columns = Enumerable.Range(0, header.Length).Where(i => i == 0 || rows.Any(r => r[i] is not ("" or "-"))).ToList();
+        var gap = WideGap;
         int Width(int column) => rows.Select(r => r[column].Length).Append(header[column].Length).Max();
-        int Total() => columns.Sum(Width) + Gap.Length * (columns.Count - 1);
-        foreach (var optional in new[] { 3, 7 })
+        int Total() => columns.Sum(Width) + gap.Length * (columns.Count - 1);
+        if (Total() > width)
         {
-            if (Total() > width)
-            {
-                columns.Remove(optional);
-            }
+            columns.Remove(3);
+        }
+
+        if (Total() > width)
+        {
+            gap = NarrowGap;
+        }
+
+        if (Total() > width)
+        {
+            columns.Remove(7);
         }
 
         var metricWidth = Math.Max(header[0].Length, Width(0) - Math.Max(0, Total() - width));
         var widths = columns.Select(c => c == 0 ? metricWidth : Width(c)).ToArray();
-        WriteRow(output, columns.Select(c => header[c]).ToArray(), widths);
-        WriteRow(output, widths.Select(w => new string('-', w)).ToArray(), widths);
+        WriteRow(output, columns.Select(c => header[c]).ToArray(), widths, gap);
+        WriteRow(output, widths.Select(w => new string('-', w)).ToArray(), widths, gap);
         foreach (var row in rows)
         {
             var cells = columns.Select(c => c == 0 ? Shorten(row[0], metricWidth) : row[c]).ToArray();
-            WriteRow(output, cells, widths);
+            WriteRow(output, cells, widths, gap);
         }
     }
 
@@ -130,7 +140,7 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
         return string.Concat(text.AsSpan(0, width - 1 - tail), "…", text.AsSpan(text.Length - tail));
     }
 
-    private static void WriteRow(TextWriter output, string[] cells, int[] widths)
+    private static void WriteRow(TextWriter output, string[] cells, int[] widths, string gap)
     {
         var line = new StringBuilder();
         for (var i = 0; i < cells.Length; i++)
@@ -138,7 +148,7 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
             line.Append(i == 0 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]));
             if (i < cells.Length - 1)
             {
-                line.Append(Gap);
+                line.Append(gap);
             }
         }
 

@@ -41,11 +41,12 @@ internal static class DemoScenario
 
         output.WriteLine("Headline metrics (medians over runs):");
         var headline = OverallVerdict.Headline.Select(name => comparison.Metrics.FirstOrDefault(m => m.Metric == name)).OfType<MetricComparison>().ToList();
-        new ComparisonTextRenderer().Write(output, new ComparisonReport(
+        new ComparisonTextRenderer(new ComparisonTextLayout(AllMetrics: true)).Write(output, new ComparisonReport(
             [$"{baselineDesign.Name} x {settings.Runs} runs"], [$"{candidateDesign.Name} x {settings.Runs} runs"],
             headline, comparison.DataQuality, comparison.Options));
         output.WriteLine();
-        output.WriteLine($"All {comparison.Metrics.Count} metrics: {MetricValueFormat.Tally(comparison)}; the headline metrics decide the overall verdict, the other decided changes are listed:");
+        output.WriteLine($"All {comparison.Metrics.Count} metrics: {MetricValueFormat.Tally(comparison)}.");
+        output.WriteLine("Other decided changes (listed; the headline metrics above decide the overall verdict):");
         WriteOtherChanges(output, comparison, headline);
         output.WriteLine();
         WriteNextCommands(output, settings, baselineDesign.Name, candidateDesign.Name, workload.Name);

@@ -77,7 +77,7 @@ public sealed class ComparisonCalibrationTests
     [Fact]
     public void The_issue_pair_reads_install_p99_24_1_ms_to_110_us_and_is_improved_overall()
     {
-        // Values as `zcat trace.txt.gz | bindertrace report -` prints them for the two contended captures.
+        // `bindertrace report --json` of the two contended captures gives pages.install_ns.p99 = 24061000 and 110000 ns.
         var report = new MetricComparer().Compare([Capture(Kernel612, "contended")], [Capture(Kernel73, "contended")]);
 
         var install = report.Metrics.Single(m => m.Metric == "pages.install_ns.p99");
