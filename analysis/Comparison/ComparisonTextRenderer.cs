@@ -31,8 +31,8 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(report);
         var width = Math.Max(_layout.Width, ComparisonTextLayout.MinimumWidth);
-        WriteWrapped(output, $"baseline:  {string.Join(", ", report.BaselineSources)}", width, 11);
-        WriteWrapped(output, $"candidate: {string.Join(", ", report.CandidateSources)}", width, 11);
+        TextWrap.WriteWrapped(output, $"baseline:  {string.Join(", ", report.BaselineSources)}", width, 11);
+        TextWrap.WriteWrapped(output, $"candidate: {string.Join(", ", report.CandidateSources)}", width, 11);
         output.WriteLine();
 
         var deciding = OverallVerdict.DecidingMetrics(report).ToHashSet();
@@ -49,27 +49,27 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
         var hidden = report.Metrics.Count - shown.Count;
         if (hidden > 0)
         {
-            WriteWrapped(output, $"({hidden} more metrics, none decided: {TallyOf(report.Metrics.Except(shown))}; --all shows them)", width, 1);
+            TextWrap.WriteWrapped(output, $"({hidden} more metrics, none decided: {TallyOf(report.Metrics.Except(shown))}; --all shows them)", width, 1);
         }
 
         output.WriteLine();
         foreach (var problem in report.DataQuality)
         {
-            WriteWrapped(output, $"data quality ({problem.Side} {problem.Source}): {problem.Message}", width, 2);
+            TextWrap.WriteWrapped(output, $"data quality ({problem.Side} {problem.Source}): {problem.Message}", width, 2);
         }
 
         foreach (var method in shown.Select(m => m.Method).Distinct().Order())
         {
-            WriteWrapped(output, $"{MetricValueFormat.MethodShortName(method)}: {MetricValueFormat.MethodDescription(method, report.Options)}", width, 2);
+            TextWrap.WriteWrapped(output, $"{MetricValueFormat.MethodShortName(method)}: {MetricValueFormat.MethodDescription(method, report.Options)}", width, 2);
         }
 
         output.WriteLine();
         foreach (var m in ordered.Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved && deciding.Contains(m)))
         {
-            WriteWrapped(output, $"{m.Metric}: {MetricValueFormat.VerdictName(m.Verdict)} ({m.Reason})", width, 2);
+            TextWrap.WriteWrapped(output, $"{m.Metric}: {MetricValueFormat.VerdictName(m.Verdict)} ({m.Reason})", width, 2);
         }
 
-        WriteWrapped(output, $"overall: {MetricValueFormat.VerdictName(report.Overall)}, decided by {DecidedByText(report, deciding.Count)} "
+        TextWrap.WriteWrapped(output, $"overall: {MetricValueFormat.VerdictName(report.Overall)}, decided by {DecidedByText(report, deciding.Count)} "
             + $"({MetricValueFormat.Tally(report)})", width, 2);
     }
 
@@ -153,44 +153,5 @@ public sealed class ComparisonTextRenderer(ComparisonTextLayout? layout = null) 
         }
 
         output.WriteLine(line.ToString().TrimEnd());
-    }
-
-    /// <summary>Wraps at spaces; continuation lines are indented by <paramref name="indent"/>; a word longer than a line is cut.</summary>
-    private static void WriteWrapped(TextWriter output, string text, int width, int indent)
-    {
-        var line = new StringBuilder();
-        var lineHasWord = false;
-        foreach (var word in text.Split(' '))
-        {
-            var rest = word;
-            while (true)
-            {
-                if (line.Length + (lineHasWord ? 1 : 0) + rest.Length <= width)
-                {
-                    line.Append(lineHasWord ? " " : "").Append(rest);
-                    lineHasWord = true;
-                    break;
-                }
-
-                if (!lineHasWord)
-                {
-                    var take = width - line.Length;
-                    output.WriteLine(line.Append(rest.AsSpan(0, take)).ToString());
-                    rest = rest[take..];
-                }
-                else
-                {
-                    output.WriteLine(line.ToString());
-                }
-
-                line.Clear().Append(' ', indent);
-                lineHasWord = false;
-            }
-        }
-
-        if (lineHasWord)
-        {
-            output.WriteLine(line.ToString());
-        }
     }
 }
