@@ -60,5 +60,33 @@ public sealed class CompareCommandTests
         Assert.Contains("no metric of the inputs matches", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Gate_follows_the_same_rule_an_improved_install_tail_passes_and_two_runs_of_one_kernel_never_fail()
+    {
+        var directory = Directory.CreateTempSubdirectory("bindertrace-gate-");
+        try
+        {
+            var install = Path.Combine(directory.FullName, "install.json");
+            File.WriteAllText(install, """{"gates": [{"metric": "pages.install_ns.p99", "max_increase": "10%"}]}""");
+            var both = Path.Combine(directory.FullName, "both.json");
+            File.WriteAllText(both, """{"gates": [{"metric": "pages.install_ns.p99", "max_increase": "10%"}, {"metric": "transactions.delivery_ns.p99", "max_increase": "10%"}]}""");
+
+            var improved = CliRun.Invoke("gate", "--config", install, "--baseline", Aa612, "--candidate", Kernel73);
+            var undecidedTheBadWay = CliRun.Invoke("gate", "--config", both, "--baseline", Aa612, "--candidate", Kernel73);
+            var aa = CliRun.Invoke("gate", "--config", both, "--baseline", Aa612, "--candidate", Aa612Second);
+
+            Assert.Equal(0, improved.ExitCode);
+            Assert.Contains("gate: pass", improved.Output, StringComparison.Ordinal);
+            // Delivery p99 19.1 ms -> 25.6 ms (x1.34) is within the p99 allowance x23 and the bad way: inconclusive, as in compare.
+            Assert.Equal(125, undecidedTheBadWay.ExitCode);
+            Assert.NotEqual(1, aa.ExitCode);
+            Assert.All(Lines(improved.Output + aa.Output), line => Assert.True(line.Length <= 120, $"{line.Length} columns: {line}"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static string[] Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 }
