@@ -11,7 +11,8 @@ public interface IComparisonRenderer
 }
 
 /// <summary>
-/// The <c>compare --json</c> contract: <c>overall</c>, <c>baseline</c> / <c>candidate</c> sources, <c>options</c>,
+/// The <c>compare --json</c> contract: <c>overall</c>, <c>overall_decided_by</c> (the metrics whose verdicts set it,
+/// <see cref="OverallVerdict"/>), <c>baseline</c> / <c>candidate</c> sources, <c>options</c>,
 /// <c>data_quality</c> and <c>metrics</c> (each with <c>metric</c>, <c>baseline</c>, <c>candidate</c>,
 /// <c>change.absolute</c>, <c>change.relative</c>, <c>ci</c>, <c>relative_ci</c>, <c>p_value</c>, <c>verdict</c>,
 /// <c>method</c>, <c>reason</c>). <c>p_value</c> is the Mann–Whitney p-value after Holm's correction for
@@ -38,6 +39,7 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
         ArgumentNullException.ThrowIfNull(report);
         json.WriteStartObject();
         json.WriteString("overall", Name(report.Overall));
+        WriteStrings(json, "overall_decided_by", OverallVerdict.DecidingMetrics(report).Select(m => m.Metric));
         WriteStrings(json, "baseline", report.BaselineSources);
         WriteStrings(json, "candidate", report.CandidateSources);
         json.WriteStartObject("options");

@@ -73,6 +73,9 @@ public sealed class ComparisonDecisionRuleTests
 
         Assert.Equal(Verdict.Improved, report.Overall);
         Assert.Equal(GateOutcome.Pass, ComparisonRunner.OutcomeOf(report));
+        var json = new StringWriter(CultureInfo.InvariantCulture);
+        new ComparisonJsonRenderer().Write(json, report);
+        Assert.Contains("\"overall_decided_by\": [\n    \"pages.install_ns.p99\"\n  ]", json.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Theory]
