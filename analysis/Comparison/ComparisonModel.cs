@@ -95,10 +95,6 @@ public sealed class ComparisonReport
 
     public ComparisonOptions Options { get; }
 
-    /// <summary>Regressed if any metric regressed, else inconclusive if any is, else improved if any improved, else no change.</summary>
-    public Verdict Overall =>
-        Metrics.Any(m => m.Verdict == Verdict.Regressed) ? Verdict.Regressed
-        : Metrics.Any(m => m.Verdict == Verdict.Inconclusive) ? Verdict.Inconclusive
-        : Metrics.Any(m => m.Verdict == Verdict.Improved) ? Verdict.Improved
-        : Verdict.NoChange;
+    /// <summary>The one overall verdict, by the rule of <see cref="OverallVerdict"/> (the headline metrics decide).</summary>
+    public Verdict Overall => OverallVerdict.Of(OverallVerdict.DecidingMetrics(this));
 }

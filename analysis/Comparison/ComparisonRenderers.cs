@@ -10,75 +10,9 @@ public interface IComparisonRenderer
     void Write(TextWriter output, ComparisonReport report);
 }
 
-/// <summary>The terminal table: one line per metric, data-quality problems and the methods used underneath.</summary>
-public sealed class ComparisonTextRenderer : IComparisonRenderer
-{
-    public void Write(TextWriter output, ComparisonReport report)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(report);
-        output.WriteLine($"baseline:  {string.Join(", ", report.BaselineSources)}");
-        output.WriteLine($"candidate: {string.Join(", ", report.CandidateSources)}");
-        output.WriteLine();
-        var level = (report.Options.Level * 100).ToString("0.#", CultureInfo.InvariantCulture);
-        string[] header = ["metric", "baseline", "candidate", "change", "relative", $"{level}% CI (relative)", "verdict", "method"];
-        var rows = report.Metrics.Select(m => new[]
-        {
-            m.Metric,
-            m.BaselineText ?? MetricValueFormat.Value(m.Baseline, m.Kind),
-            m.CandidateText ?? MetricValueFormat.Value(m.Candidate, m.Kind),
-            m.Kind == MetricKind.Label ? m.Reason : MetricValueFormat.Change(m.AbsoluteChange, m.Kind),
-            m.Kind == MetricKind.Label ? "" : m.RelativeChange.ToString(),
-            MetricValueFormat.RelativeInterval(m.RelativeInterval),
-            MetricValueFormat.VerdictName(m.Verdict),
-            MetricValueFormat.MethodName(m.Method),
-        }).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Select(r => r[i].Length).Append(header[i].Length).Max()).ToArray();
-        WriteRow(output, header, widths);
-        WriteRow(output, widths.Select(w => new string('-', w)).ToArray(), widths);
-        foreach (var row in rows)
-        {
-            WriteRow(output, row, widths);
-        }
-
-        output.WriteLine();
-        foreach (var problem in report.DataQuality)
-        {
-            output.WriteLine($"data quality ({problem.Side} {problem.Source}): {problem.Message}");
-        }
-
-        foreach (var method in report.Metrics.Select(m => m.Method).Distinct().Order())
-        {
-            output.WriteLine($"{MetricValueFormat.MethodName(method)}: {MetricValueFormat.MethodDescription(method, report.Options)}");
-        }
-
-        output.WriteLine();
-        foreach (var m in report.Metrics.Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved))
-        {
-            output.WriteLine($"{m.Metric}: {MetricValueFormat.VerdictName(m.Verdict)} ({m.Reason})");
-        }
-
-        output.WriteLine($"overall: {MetricValueFormat.VerdictName(report.Overall)} ({MetricValueFormat.Tally(report)})");
-    }
-
-    private static void WriteRow(TextWriter output, string[] cells, int[] widths)
-    {
-        var line = new StringBuilder();
-        for (var i = 0; i < cells.Length; i++)
-        {
-            line.Append(i == 0 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]));
-            if (i < cells.Length - 1)
-            {
-                line.Append("  ");
-            }
-        }
-
-        output.WriteLine(line.ToString().TrimEnd());
-    }
-}
-
 /// <summary>
-/// The <c>compare --json</c> contract: <c>overall</c>, <c>baseline</c> / <c>candidate</c> sources, <c>options</c>,
+/// The <c>compare --json</c> contract: <c>overall</c>, <c>overall_decided_by</c> (the metrics whose verdicts set it,
+/// <see cref="OverallVerdict"/>), <c>baseline</c> / <c>candidate</c> sources, <c>options</c>,
 /// <c>data_quality</c> and <c>metrics</c> (each with <c>metric</c>, <c>baseline</c>, <c>candidate</c>,
 /// <c>change.absolute</c>, <c>change.relative</c>, <c>ci</c>, <c>relative_ci</c>, <c>p_value</c>, <c>verdict</c>,
 /// <c>method</c>, <c>reason</c>). <c>p_value</c> is the Mann–Whitney p-value after Holm's correction for
@@ -105,13 +39,29 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
         ArgumentNullException.ThrowIfNull(report);
         json.WriteStartObject();
         json.WriteString("overall", Name(report.Overall));
+        WriteStrings(json, "overall_decided_by", OverallVerdict.DecidingMetrics(report).Select(m => m.Metric));
         WriteStrings(json, "baseline", report.BaselineSources);
         WriteStrings(json, "candidate", report.CandidateSources);
         json.WriteStartObject("options");
         json.WriteNumber("alpha", report.Options.Alpha);
         json.WriteNumber("level", report.Options.Level);
         json.WriteString("practical_threshold", report.Options.PracticalThreshold.ToString());
-        json.WriteNumber("run_to_run_allowance", report.Options.RunToRunAllowance);
+        if (report.Options.RunToRunAllowance is { } uniform)
+        {
+            json.WriteNumber("run_to_run_allowance", uniform);
+        }
+        else
+        {
+            json.WriteNull("run_to_run_allowance");
+        }
+
+        json.WriteStartObject("run_to_run_allowance_ratios");
+        json.WriteNumber("p50", RunToRunAllowances.Ratio(SampleStatistic.Median, report.Options));
+        json.WriteNumber("p90", RunToRunAllowances.Ratio(SampleStatistic.P90, report.Options));
+        json.WriteNumber("p99", RunToRunAllowances.Ratio(SampleStatistic.P99, report.Options));
+        json.WriteNumber("total", RunToRunAllowances.Ratio(SampleStatistic.Total, report.Options));
+        json.WriteEndObject();
+        json.WriteNumber("minimum_single_run_events", report.Options.MinimumSingleRunEvents);
         json.WriteNumber("minimum_structural_count", report.Options.MinimumStructuralCount);
         json.WriteNumber("bootstrap_resamples", report.Options.BootstrapResamples);
         json.WriteNumber("seed", report.Options.Seed);

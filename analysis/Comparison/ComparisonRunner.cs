@@ -16,7 +16,7 @@ public static class ComparisonRunner
 {
     public static GateOutcome Compare(
         IReadOnlyList<string> baselinePaths, IReadOnlyList<string> candidatePaths, ComparisonFormat format,
-        TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null)
+        TraceMeasurementLoader loader, TextWriter output, ComparisonOptions? options = null, ComparisonTextLayout? layout = null)
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(output);
@@ -26,7 +26,7 @@ public static class ComparisonRunner
         {
             ComparisonFormat.Json => new ComparisonJsonRenderer(),
             ComparisonFormat.Markdown => new ComparisonMarkdownRenderer(),
-            _ => new ComparisonTextRenderer(),
+            _ => new ComparisonTextRenderer(layout),
         };
         renderer.Write(output, report);
         return OutcomeOf(report);

@@ -121,23 +121,20 @@ public static class GateEvaluator
     }
 
     /// <summary>
-    /// A gate asks one question: did the metric regress beyond its limit? An undecidable change that went the
-    /// good way cannot be that regression, so only undecidable changes the bad way (or missing data) are inconclusive.
+    /// A gate asks one question: did the metric regress beyond its limit? Its status follows the one overall rule
+    /// (<see cref="OverallVerdict"/>) over its checks: an undecidable change that went the good way cannot be that
+    /// regression, so only undecidable changes the bad way (or missing data) are inconclusive.
     /// </summary>
     private static GateCase GateCaseOf(GateDefinition gate, IReadOnlyList<MetricComparison> comparisons, IEnumerable<string> messages)
     {
-        var status = comparisons.Any(c => c.Verdict == Verdict.Regressed) ? GateStatus.Fail
-            : comparisons.Any(c => c.Verdict == Verdict.Inconclusive && !WentTheGoodWay(c)) ? GateStatus.Inconclusive
-            : GateStatus.Pass;
+        var status = OverallVerdict.Of(comparisons) switch
+        {
+            Verdict.Regressed => GateStatus.Fail,
+            Verdict.Inconclusive => GateStatus.Inconclusive,
+            _ => GateStatus.Pass,
+        };
         return new GateCase(gate.Name, gate.Metric, status, string.Join("; ", messages), comparisons);
     }
-
-    private static bool WentTheGoodWay(MetricComparison c) => c.Method != ComparisonMethod.Missing && c.Direction switch
-    {
-        MetricDirection.LowerIsBetter => c.AbsoluteChange <= 0,
-        MetricDirection.HigherIsBetter => c.AbsoluteChange >= 0,
-        _ => false,
-    };
 
     private static System.Text.Json.Nodes.JsonNode? FirstNonNumber(IEnumerable<TraceMeasurement> measurements, string metric) =>
         measurements.Select(m => ReportDocument.Find(m.Report, metric)).FirstOrDefault(node => node is not null

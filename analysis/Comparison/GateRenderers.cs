@@ -4,7 +4,7 @@ using System.Xml;
 
 namespace BinderTrace.Analysis.Comparison;
 
-/// <summary>The gate's terminal output: one line per case and the outcome.</summary>
+/// <summary>The gate's terminal output: one case per line, wrapped to 120 columns, and the outcome.</summary>
 public static class GateTextRenderer
 {
     public static void Write(TextWriter output, GateReport report)
@@ -13,7 +13,7 @@ public static class GateTextRenderer
         ArgumentNullException.ThrowIfNull(report);
         foreach (var gateCase in report.AllCases)
         {
-            output.WriteLine($"{StatusWord(gateCase.Status),-12} {gateCase.Name}: {gateCase.Message}");
+            TextWrap.WriteWrapped(output, $"{StatusWord(gateCase.Status),-12} {gateCase.Name}: {gateCase.Message}", ComparisonTextLayout.DefaultWidth, 13);
         }
 
         output.WriteLine(report.Outcome switch

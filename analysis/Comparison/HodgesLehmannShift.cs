@@ -12,6 +12,27 @@ namespace BinderTrace.Analysis.Comparison;
 /// </summary>
 public static class HodgesLehmannShift
 {
+    /// <summary>
+    /// For quantities that cannot go negative (durations, counts; every run &gt; 0): the same estimator on the
+    /// logarithms, so the change is a ratio — the median of all pairwise ratios candidate / baseline — with
+    /// Moses' interval of those ratios. Neither end can fall below a ratio of 0 (−100 %).
+    /// </summary>
+    public static (double Ratio, ConfidenceInterval Interval) RatioEstimate(
+        IReadOnlyList<double> baseline, IReadOnlyList<double> candidate, double level)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (baseline.Any(v => !(v > 0)) || candidate.Any(v => !(v > 0)))
+        {
+            throw new ArgumentException("a ratio needs positive values on both sides");
+        }
+
+        var logBaseline = baseline.Select(v => Math.Log(v)).ToList();
+        var logCandidate = candidate.Select(v => Math.Log(v)).ToList();
+        var interval = Interval(logBaseline, logCandidate, level);
+        return (Math.Exp(Estimate(logBaseline, logCandidate)), new ConfidenceInterval(Math.Exp(interval.Lower), Math.Exp(interval.Upper), interval.Level));
+    }
+
     /// <summary>Up to this many runs in total the exact Mann–Whitney distribution gives k; above it the normal approximation.</summary>
     private const int ExactLimit = 40;
 

@@ -37,6 +37,15 @@ public sealed class MetricComparer
 
         var context = new ComparisonContext(baseline, candidate, _bootstrap, _options);
         var paths = MetricPaths(baseline.Concat(candidate)).ToList();
+        if (_options.MetricPatterns is { } patterns)
+        {
+            paths = paths.Where(p => MetricGlob.MatchesAny(patterns, p.Path)).ToList();
+            if (paths.Count == 0)
+            {
+                throw new ComparisonInputException($"--metrics {string.Join(",", patterns)}: no metric of the inputs matches");
+            }
+        }
+
         var numeric = paths.Where(p => !p.IsText).Select(p => (MetricCatalog.Describe(p.Path), _options.PracticalThreshold)).ToList();
         var decided = Decide(context, numeric);
         var rows = new List<MetricComparison>(paths.Count);

@@ -16,6 +16,9 @@ public sealed class MetricSampleSink : IAnalysisSink
     /// <summary><c>binder_transaction</c> → <c>binder_transaction_received</c>, as the report's distribution of that name.</summary>
     public const string TransactionDelivery = "transactions.delivery_ns";
 
+    /// <summary>Page install latencies, the report's distribution of that name.</summary>
+    public const string PageInstall = "pages.install_ns";
+
     public const string PageActive = "pages.active_ns";
     public const string PageLruDwell = "pages.lru_dwell_ns";
     /// <summary>Free intervals with both ends seen: reclaimed until installed again, the report's distribution of that name.</summary>
@@ -60,6 +63,8 @@ public sealed class MetricSampleSink : IAnalysisSink
         };
         Add(family, interval.StartNs, duration);
     }
+
+    public void OnPageInstall(long startNs, long latencyNs) => Add(PageInstall, startNs, latencyNs);
 
     public void OnLockHold(in MmapLockHold hold)
     {

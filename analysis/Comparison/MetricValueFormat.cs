@@ -65,14 +65,24 @@ public static class MetricValueFormat
         _ => "missing",
     };
 
+    /// <summary>The method's name in the terminal table's narrow column; the legend under the table spells it out.</summary>
+    public static string MethodShortName(ComparisonMethod method) => method switch
+    {
+        ComparisonMethod.MannWhitney => "MWU/HL",
+        ComparisonMethod.BlockBootstrap => "bootstrap",
+        ComparisonMethod.SingleRunCount => "1-run count",
+        ComparisonMethod.PointEstimate => "point est.",
+        _ => MethodName(method),
+    };
+
     /// <summary>One sentence per method used, for the legend under a table.</summary>
     public static string MethodDescription(ComparisonMethod method, ComparisonOptions options) => method switch
     {
         ComparisonMethod.MannWhitney => $"Mann-Whitney U (Mann & Whitney 1947) on per-run values, two-sided, Holm-corrected over the metrics tested together at alpha {Number(options.Alpha)}; change = Hodges-Lehmann shift, CI = Moses' rank interval; {ComparisonOptions.RecommendedRunsPerSide} runs per side recommended.",
-        ComparisonMethod.BlockBootstrap => $"Circular block bootstrap (Politis & Romano 1992) within each trace, blocks of ~n^(1/3) consecutive events, {options.BootstrapResamples} resamples, seed {options.Seed}; one run cannot show run-to-run variation, so only an interval wholly beyond x{Number(1 + options.RunToRunAllowance)} decides, and only for classes with >= {options.MinimumSingleRunEvents} events per side.",
+        ComparisonMethod.BlockBootstrap => $"Circular block bootstrap (Politis & Romano 1992) within each trace, blocks of ~n^(1/3) consecutive events, {options.BootstrapResamples} resamples, seed {options.Seed}; one run cannot show run-to-run variation, so only an interval wholly beyond the run-to-run allowance ({AllowanceText(options)}, measured on real and simulated A/A pairs) decides, and only for classes with >= {options.MinimumSingleRunEvents} events per side.",
         ComparisonMethod.Structural => $"Structural: an event class present on one side (>= {options.MinimumStructuralCount} events per run) and absent on the other; decidable from one run.",
         ComparisonMethod.SingleRunCount => "Counts from one run: only an event class appearing or vanishing is decidable; counts vary between runs far more than Poisson.",
-        ComparisonMethod.PointEstimate => $"One run without samples: the point estimate must lie beyond the squared run-to-run allowance x{Number(1 + options.RunToRunAllowance)}, with >= {options.MinimumSingleRunEvents} events per side; min, max and rarer classes are not decided.",
+        ComparisonMethod.PointEstimate => $"One run without samples: the point estimate must lie beyond the squared run-to-run allowance ({AllowanceText(options)}), with >= {options.MinimumSingleRunEvents} events per side; min, max and rarer classes are not decided.",
         ComparisonMethod.Identity => "Equal values, labels, informational metrics, or a single-run change within the practical threshold.",
         _ => "The metric is missing on one side.",
     };
@@ -92,6 +102,11 @@ public static class MetricValueFormat
             ? $"{text}; timing needs {runs} runs per side to be decided, collect more runs"
             : text;
     }
+
+    private static string AllowanceText(ComparisonOptions options) => options.RunToRunAllowance is { } uniform
+        ? $"x{Number(1 + uniform)}"
+        : $"p50 x{Number(RunToRunAllowances.Ratio(SampleStatistic.Median))}, p90 x{Number(RunToRunAllowances.Ratio(SampleStatistic.P90))}, "
+            + $"p99 x{Number(RunToRunAllowances.Ratio(SampleStatistic.P99))}, totals x{Number(RunToRunAllowances.Ratio(SampleStatistic.Total))}";
 
     private static string Scaled(double value, string unit) =>
         value.ToString(Math.Abs(value) >= 100 ? "0" : Math.Abs(value) >= 10 ? "0.#" : "0.##", CultureInfo.InvariantCulture) + " " + unit;

@@ -11,8 +11,10 @@ namespace BinderTrace.Analysis.Comparison;
 /// <see cref="ComparisonOptions.Alpha"/> AND the Hodges–Lehmann shift beyond the practical threshold. Not
 /// significant with fewer runs than could ever reach alpha: inconclusive.</item>
 /// <item>One run per side, durations of an event class with at least
-/// <see cref="ComparisonOptions.MinimumSingleRunEvents"/> events on both sides: the whole block-bootstrap interval
-/// of the relative change must lie beyond the run-to-run allowance (and the threshold); otherwise inconclusive,
+/// <see cref="ComparisonOptions.MinimumSingleRunEvents"/> events on both sides: the ratio must lie beyond the
+/// statistic's run-to-run allowance (<see cref="RunToRunAllowances"/>: twice the largest ratio measured between
+/// two runs of one kernel, so beyond anything an A/A pair showed) and the threshold, and the block-bootstrap
+/// interval must exclude no change (so the difference is not one trace's sampling noise); otherwise inconclusive,
 /// "collect more runs". Without samples, the point estimate must lie beyond the allowance squared. A min or max
 /// (one event) and rarer classes are never decided from one run.</item>
 /// <item>One run per side, counts: only structural changes are decided.</item>
@@ -95,8 +97,7 @@ public static class VerdictRules
         var p = double.IsNaN(evidence.FamilyAdjustedP) ? raw : evidence.FamilyAdjustedP;
         var shift = HodgesLehmannShift.Estimate(evidence.Baseline, evidence.Candidate);
         var interval = HodgesLehmannShift.Interval(evidence.Baseline, evidence.Candidate, options.Level);
-        var relative = baseline == 0 ? RelativeChange.Between(0, shift) : new RelativeChange(shift / Math.Abs(baseline));
-        var relativeInterval = baseline == 0 ? ConfidenceInterval.None : interval.Scale(1 / Math.Abs(baseline));
+        var (relative, relativeInterval, clamped) = RelativeOf(evidence, baseline, shift, interval, options.Level);
         var direction = evidence.Traits.Direction;
         var increased = pGreater < pLess;
         var worse = increased == (direction == MetricDirection.LowerIsBetter);
@@ -117,7 +118,33 @@ public static class VerdictRules
         return new MetricComparison(
             evidence.Traits.Path, evidence.Traits.Kind, direction, baseline, evidence.CandidateMedian,
             evidence.Baseline.Count, evidence.Candidate.Count, shift, relative, interval, relativeInterval, p,
-            verdict, ComparisonMethod.MannWhitney, reason);
+            verdict, ComparisonMethod.MannWhitney, clamped ? reason + "; relative interval clamped at -100 % (a run is 0, so no ratio interval)" : reason);
+    }
+
+    /// <summary>
+    /// The relative change and its interval. Positive quantities on the ratio (log) scale (the Hodges–Lehmann
+    /// ratio and Moses' interval of ratios), so no bound lies below −100 %; where a run is 0 or less, the shift
+    /// interval divided by the baseline, its lower end clamped at −100 % when the metric cannot go negative.
+    /// </summary>
+    private static (RelativeChange Relative, ConfidenceInterval Interval, bool Clamped) RelativeOf(
+        MetricEvidence evidence, double baseline, double shift, ConfidenceInterval interval, double level)
+    {
+        if (baseline == 0)
+        {
+            return (RelativeChange.Between(0, shift), ConfidenceInterval.None, false);
+        }
+
+        if (evidence.Baseline.All(v => v > 0) && evidence.Candidate.All(v => v > 0))
+        {
+            var (ratio, ratioInterval) = HodgesLehmannShift.RatioEstimate(evidence.Baseline, evidence.Candidate, level);
+            return (new RelativeChange(ratio - 1), new ConfidenceInterval(ratioInterval.Lower - 1, ratioInterval.Upper - 1, ratioInterval.Level), false);
+        }
+
+        var scaled = interval.Scale(1 / Math.Abs(baseline));
+        var nonNegative = evidence.Baseline.All(v => v >= 0) && evidence.Candidate.All(v => v >= 0);
+        return nonNegative && scaled.Lower < -1
+            ? (new RelativeChange(shift / Math.Abs(baseline)), scaled with { Lower = -1 }, true)
+            : (new RelativeChange(shift / Math.Abs(baseline)), scaled, false);
     }
 
     private static MetricComparison SingleRunDuration(MetricEvidence evidence, Threshold threshold, ComparisonOptions options)
@@ -144,17 +171,28 @@ public static class VerdictRules
                 $"single run with fewer than {options.MinimumSingleRunEvents} events on a side: rare event classes vary between runs more than one trace shows; collect more runs");
         }
 
+        if (candidate == 0)
+        {
+            return Result(evidence, baseline, candidate, Verdict.Inconclusive, ComparisonMethod.PointEstimate,
+                "candidate is 0 while events remain: a statistic at the clock's resolution has no ratio; collect more runs");
+        }
+
         var thresholdFraction = threshold.InUnitsOf(baseline) / Math.Abs(baseline);
-        var increaseLimit = Math.Max(options.RunToRunAllowance, thresholdFraction);
-        var decreaseLimit = Math.Max(options.RunToRunAllowance / (1 + options.RunToRunAllowance), thresholdFraction);
-        var allowanceText = $"run-to-run allowance ×{Num(1 + options.RunToRunAllowance)}";
+        var allowance = RunToRunAllowances.Ratio(evidence.Traits.Statistic, options);
+        var increaseLimit = Math.Max(allowance - 1, thresholdFraction);
+        var decreaseLimit = Math.Max(1 - 1 / allowance, thresholdFraction);
+        var allowanceText = $"run-to-run allowance ×{Num(allowance)}";
+        var ratio = candidate / baseline;
         if (evidence.Bootstrap is { Relative.IsDefined: true } bootstrap)
         {
             var ci = bootstrap.Relative;
-            var verdict = Judge(evidence.Traits.Direction, ci.Lower > increaseLimit, ci.Upper < -decreaseLimit);
-            var reason = verdict == Verdict.Inconclusive
-                ? $"single run: interval not beyond the {allowanceText}; collect more runs"
-                : $"single run: whole interval beyond the {allowanceText} (block length {bootstrap.BlockLength})";
+            var verdict = Judge(evidence.Traits.Direction, ratio - 1 > increaseLimit && ci.Lower > 0, 1 - ratio > decreaseLimit && ci.Upper < 0);
+            var beyond = ratio - 1 > increaseLimit || 1 - ratio > decreaseLimit;
+            var reason = verdict != Verdict.Inconclusive
+                ? $"single run: ratio {RatioText(ratio)} beyond the {allowanceText} and the interval excludes no change (block length {bootstrap.BlockLength})"
+                : beyond
+                    ? $"single run: ratio {RatioText(ratio)} beyond the {allowanceText} but the interval includes no change; collect more runs"
+                    : $"single run: ratio {RatioText(ratio)} within the {allowanceText} two runs of one kernel can differ by; collect more runs";
             return Result(evidence, baseline, candidate, verdict, ComparisonMethod.BlockBootstrap, reason) with
             {
                 Interval = bootstrap.Absolute,
@@ -162,7 +200,6 @@ public static class VerdictRules
             };
         }
 
-        var ratio = candidate / baseline;
         var far = (1 + increaseLimit) * (1 + increaseLimit);
         var pointVerdict = Judge(evidence.Traits.Direction, ratio > far, ratio < 1 / far);
         var pointReason = pointVerdict == Verdict.Inconclusive
@@ -216,6 +253,10 @@ public static class VerdictRules
         counts is null ? "?" : string.Join("/", counts.Select(c => c.ToString(CultureInfo.InvariantCulture)));
 
     private static string P(double p) => "p = " + p.ToString(p < 0.001 ? "0.0e0" : "0.000", CultureInfo.InvariantCulture);
+
+    private static string RatioText(double ratio) => ratio >= 1
+        ? "×" + ratio.ToString("0.##", CultureInfo.InvariantCulture)
+        : "÷" + (1 / ratio).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

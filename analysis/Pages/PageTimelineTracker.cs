@@ -294,6 +294,7 @@ public sealed partial class PageTimelineTracker
         if (latency >= 0)
         {
             stats.InstallNs.Add(latency);
+            _sink?.OnPageInstall(timestamp - latency, latency);
         }
 
         if (slot.ReclaimedAt >= 0)

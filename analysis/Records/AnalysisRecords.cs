@@ -86,6 +86,11 @@ public interface IAnalysisSink
 
     void OnTransaction(TransactionRecord transaction);
 
+    /// <summary>One page install whose latency is known (the report's <c>pages.install_ns</c>). Sinks that do not need it keep the default.</summary>
+    void OnPageInstall(long startNs, long latencyNs)
+    {
+    }
+
     /// <summary>Contention detail: one (wait, conflicting holder) pair. Sinks that do not need it keep the default.</summary>
     void OnLockBlocker(in MmapLockBlocker blocker)
     {

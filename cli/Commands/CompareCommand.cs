@@ -7,8 +7,8 @@ using BinderTrace.Events;
 namespace BinderTrace.Cli.Commands;
 
 /// <summary>
-/// <c>bindertrace compare --baseline A [A2 …] --candidate B [B2 …] [--json|--markdown]</c>: every report metric
-/// with baseline, candidate, change, interval, verdict and method. Inputs are traces or saved <c>report --json</c>
+/// <c>bindertrace compare --baseline A [A2 …] --candidate B [B2 …] [--json|--markdown] [--all] [--metrics GLOB[,GLOB]]</c>:
+/// report metrics with baseline, candidate, change, interval, verdict and method (decided and headline ones unless --all). Inputs are traces or saved <c>report --json</c>
 /// files. Exit 0 no regression, 1 regression, 125 inconclusive (collect more runs), 2 bad input.
 /// </summary>
 internal static class CompareCommand
@@ -23,13 +23,18 @@ internal static class CompareCommand
         {
             Description = "Smallest change that matters: \"5%\" (relative) or a number (absolute); default 5%",
         };
+        var all = new Option<bool>("--all") { Description = "Show every metric, not only the decided and the headline ones" };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = "Compare only these metrics (and let them decide the overall verdict): GLOB[,GLOB], e.g. \"pages.install_ns.*,*.p99\"",
+        };
         var strict = CommonOptions.Strict();
         var proc = ReportCommand.ProcOption();
         var html = PictureOptions.Html("the comparison with run plots");
         var focus = new FocusOptions();
         var command = new Command("compare", "Compare allocator runs: change, confidence interval and verdict per metric")
         {
-            baseline, candidate, json, markdown, threshold, strict, proc, html,
+            baseline, candidate, json, markdown, threshold, all, metrics, strict, proc, html,
         };
         foreach (var option in focus.All)
         {
@@ -57,8 +62,12 @@ internal static class CompareCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var baselinePaths = Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = Required(parseResult.GetValue(candidate), "--candidate");
-            return RunReportingInputErrors(() => OutcomeExitCodes.Of(ComparisonRunner.Compare(
-                baselinePaths, candidatePaths, format, Loader(parse, Analysis(parseResult, proc, focus)), output, options)));
+            var patterns = parseResult.GetValue(metrics);
+            var chosen = patterns is null ? options : options with { MetricPatterns = MetricGlob.ParseList(patterns) };
+            var layout = new ComparisonTextLayout(AllMetrics: parseResult.GetValue(all));
+            return RunReportingInputErrors(() => PictureOptions.WithComparisonHtml(
+                parseResult.GetValue(html), baselinePaths.Length, chosen, Loader(parse, Analysis(parseResult, proc, focus)),
+                loader => OutcomeExitCodes.Of(ComparisonRunner.Compare(baselinePaths, candidatePaths, format, loader, output, chosen, layout))));
         }));
         return command;
     }

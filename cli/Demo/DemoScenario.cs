@@ -17,21 +17,6 @@ internal sealed record DemoSettings(string BaselineDesign, string CandidateDesig
 /// </summary>
 internal static class DemoScenario
 {
-    /// <summary>Metrics a kernel engineer looks at first when an allocator design changes, in reading order.</summary>
-    private static readonly string[] Headline =
-    [
-        "fingerprint.design",
-        "mmap_lock.binder.hold_ns.write.count",
-        "mmap_lock.binder.hold_ns.write.p99",
-        "mmap_lock.binder.hold_ns.read.count",
-        "mmap_lock.wait_ns.read.p99",
-        "mmap_lock.wait_ns.write.p99",
-        "pages.install_ns.p50",
-        "pages.install_ns.p99",
-        "pages.reclaims",
-        "transactions.count",
-    ];
-
     private const int MaxOtherChanges = 16;
 
     public static ExitCode Run(DemoSettings settings, TextWriter output)
@@ -55,12 +40,13 @@ internal static class DemoScenario
         var comparison = new MetricComparer().Compare(baseline, candidate);
 
         output.WriteLine("Headline metrics (medians over runs):");
-        var headline = Headline.Select(name => comparison.Metrics.FirstOrDefault(m => m.Metric == name)).OfType<MetricComparison>().ToList();
-        new ComparisonTextRenderer().Write(output, new ComparisonReport(
+        var headline = OverallVerdict.Headline.Select(name => comparison.Metrics.FirstOrDefault(m => m.Metric == name)).OfType<MetricComparison>().ToList();
+        new ComparisonTextRenderer(new ComparisonTextLayout(AllMetrics: true)).Write(output, new ComparisonReport(
             [$"{baselineDesign.Name} x {settings.Runs} runs"], [$"{candidateDesign.Name} x {settings.Runs} runs"],
             headline, comparison.DataQuality, comparison.Options));
         output.WriteLine();
-        output.WriteLine($"All {comparison.Metrics.Count} metrics: {MetricValueFormat.Tally(comparison)}; overall {MetricValueFormat.VerdictName(comparison.Overall)}.");
+        output.WriteLine($"All {comparison.Metrics.Count} metrics: {MetricValueFormat.Tally(comparison)}.");
+        output.WriteLine("Other decided changes (listed; the headline metrics above decide the overall verdict):");
         WriteOtherChanges(output, comparison, headline);
         output.WriteLine();
         WriteNextCommands(output, settings, baselineDesign.Name, candidateDesign.Name, workload.Name);

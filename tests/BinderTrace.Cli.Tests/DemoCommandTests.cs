@@ -18,6 +18,32 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public void Demo_states_one_overall_verdict_decided_by_the_headline_metrics()
+    {
+        // Issue 16: it used to print "overall: improved" for the headline and "overall regressed" for all metrics.
+        var result = CliRun.Invoke("demo", "--runs", "3");
+
+        var overall = result.Output.Split('\n').Where(l => l.Contains("overall", StringComparison.Ordinal)).ToList();
+        Assert.Single(overall, l => l.StartsWith("overall: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(overall, l => l.Contains("overall regressed", StringComparison.Ordinal));
+        Assert.Contains("the headline metrics above decide the overall verdict", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_relative_interval_of_the_demo_goes_below_minus_100_percent()
+    {
+        // Issue 16: install p50 was printed with "[-100.7 %, -94.9 %]"; durations and counts cannot go negative.
+        var result = CliRun.Invoke("demo", "--runs", "3");
+
+        var lowers = System.Text.RegularExpressions.Regex.Matches(result.Output, @"\[(-?\d+\.\d) %, ")
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(lowers);
+        Assert.All(lowers, lower => Assert.True(lower >= -100, $"lower bound {lower} %"));
+        var installP50 = result.Output.Split('\n').Single(l => l.StartsWith("pages.install_ns.p50 ", StringComparison.Ordinal));
+        Assert.Matches(@"\[-9\d\.\d %, -9\d\.\d %\]", installP50);
+    }
+
+    [Fact]
     public void An_unknown_design_is_an_input_error_naming_the_known_ones()
     {
         var result = CliRun.Invoke("demo", "--candidate-design", "page-magic");
