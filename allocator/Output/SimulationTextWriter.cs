@@ -38,11 +38,15 @@ public static class SimulationTextWriter
 
         lines.Flush();
         var header = new StreamBufferWriter(output, 4096);
-        FtraceLineFormatter.WriteHeader(header, entries, options.Workload.Cpus);
+        FtraceLineFormatter.WriteHeader(header, entries, options.Workload.Cpus, Producer(source.Design, options));
         header.Flush();
         body.Position = 0;
         body.CopyTo(output, 1 << 18);
         output.Flush();
         return new SimulationSummary(source.Design, options.Workload.Name, options.Seed, options.EffectiveDurationNs, entries, source.Counters);
     }
+
+    /// <summary>The header's provenance line, in the <c>key=value</c> form FtraceTextSource reads <c>kernel=</c> from.</summary>
+    internal static string Producer(AllocatorDesignInfo design, SimulationOptions options) =>
+        $"bindertrace simulate: design={design.Name} kernel={design.KernelLabel} kernels={design.Kernels.Replace(' ', '_')} workload={options.Workload.Name} seed={options.Seed}";
 }
