@@ -8,7 +8,14 @@ namespace BinderTrace.Cli;
 /// <summary>The <c>bindertrace</c> command tree and how it is invoked.</summary>
 internal static class BinderTraceCommandLine
 {
-    public static RootCommand Create() => new("BinderTrace: mmap_lock and page-install analysis for Android binder kernel traces")
+    public static RootCommand Create()
+    {
+        var root = Commands();
+        root.Options.OfType<VersionOption>().Single().Action = new ToolVersionAction();
+        return root;
+    }
+
+    private static RootCommand Commands() => new("BinderTrace: mmap_lock and page-install analysis for Android binder kernel traces")
     {
         DemoCommand.Create(),
         ReportCommand.Create(),

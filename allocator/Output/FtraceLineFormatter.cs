@@ -11,8 +11,12 @@ namespace BinderTrace.Allocator.Output;
 /// </summary>
 public static class FtraceLineFormatter
 {
-    /// <summary>The header block of a real capture (tracer nop, all five latency columns), minus the counts line's numbers.</summary>
-    public static void WriteHeader(IBufferWriter<byte> output, long entries, int cpus)
+    /// <summary>
+    /// The header block of a real capture (tracer nop, all five latency columns), then, when <paramref name="producer"/>
+    /// is given, one more comment line saying what produced the trace (FtraceTextSource reads its <c>kernel=</c>
+    /// back as the trace's kernel label; other readers skip '#' lines).
+    /// </summary>
+    public static void WriteHeader(IBufferWriter<byte> output, long entries, int cpus, string? producer = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var header =
@@ -27,7 +31,8 @@ public static class FtraceLineFormatter
             "#                              ||| / _-=> migrate-disable\n" +
             "#                              |||| /     delay\n" +
             "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n" +
-            "#              | |         |   |||||     |         |\n";
+            "#              | |         |   |||||     |         |\n" +
+            (producer is null ? "" : $"# {producer}\n");
         Encoding.ASCII.GetBytes(header, output);
     }
 

@@ -1,7 +1,8 @@
-using System.Globalization;
+using System.IO.Compression;
 using BinderTrace.Allocator.Designs;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Allocator.Workload;
+using BinderTrace.Focus;
 
 namespace BinderTrace.Allocator.Output;
 
@@ -41,10 +42,14 @@ public static class SimulationInvocation
             }
 
             SimulationSummary summary;
+            var compression = CompressionOf(output);
             var file = File.Create(output);
             try
             {
-                summary = SimulationTextWriter.Write(options, file, cancellationToken);
+                using (var compressed = compression == OutputCompression.Gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : null)
+                {
+                    summary = SimulationTextWriter.Write(options, compressed ?? (Stream)file, cancellationToken);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -60,7 +65,7 @@ public static class SimulationInvocation
 
             stderr.WriteLine($"{summary.Design.Name} ({summary.Design.KernelLabel}), workload {summary.Workload}, seed {summary.Seed}: " +
                 $"{summary.Events} events, {summary.Counters.Transactions} transactions, {summary.Counters.PagesInstalled} pages installed, " +
-                $"{summary.Counters.PagesReclaimed} reclaimed -> {output}");
+                $"{summary.Counters.PagesReclaimed} reclaimed -> {output}{(compression == OutputCompression.Gzip ? " (gzip)" : "")}");
             return SimulationOutcome.Ok;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
@@ -99,25 +104,48 @@ public static class SimulationInvocation
         return new SimulationOptions(design, spec, seed, duration is null ? null : ParseDuration(duration));
     }
 
-    /// <summary>"250ms", "2s", "500us", "1000000ns"; a bare number is seconds.</summary>
+    /// <summary>
+    /// "250ms", "2s", "1.5s", "500us", "1000000ns". A bare number is refused with the fix in the message: "5" once
+    /// meant 5 s and wrote a 130 MB file for someone who meant 5 ms.
+    /// </summary>
     public static long ParseDuration(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var units = new (string Suffix, long Ns)[] { ("ns", 1), ("us", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000) };
-        foreach (var (suffix, ns) in units)
+        if (text.Length > 0 && text.All(char.IsAsciiDigit))
         {
-            if (text.EndsWith(suffix, StringComparison.Ordinal) && long.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
-            {
-                return checked(value * ns);
-            }
+            throw new ArgumentException($"--duration '{text}' needs a unit: write {text}s (or {text}ms, {text}us, {text}ns)");
         }
 
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        long ns;
+        try
         {
-            return checked(seconds * 1_000_000_000);
+            ns = TimeWindow.ParseDuration(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"--duration '{text}': {e.Message}", e);
         }
 
-        throw new ArgumentException($"--duration '{text}': expected a positive whole number with ns, us, ms or s (e.g. 250ms)");
+        return ns > 0 ? ns : throw new ArgumentException($"--duration '{text}': must be more than zero");
+    }
+
+    /// <summary>By the file name, as the readers detect it by content: .gz is gzip; other compressed names are refused rather than written as plain text.</summary>
+    private static OutputCompression CompressionOf(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".gz" or ".gzip" => OutputCompression.Gzip,
+            ".zst" or ".zstd" or ".xz" or ".bz2" or ".lz4" or ".zip" => throw new ArgumentException(
+                $"-o {path}: simulate compresses only to gzip (.gz); write {Path.ChangeExtension(path, ".gz")} or a plain file"),
+            _ => OutputCompression.None,
+        };
+    }
+
+    private enum OutputCompression
+    {
+        None,
+        Gzip,
     }
 
     public static void WriteCatalogue(TextWriter output)

@@ -21,12 +21,13 @@ public static class SimulationTextWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         using var source = new SimulatedTraceSource(options);
-        var entries = Write(source, options.Workload.Cpus, output, cancellationToken);
+        var entries = Write(source, options.Workload.Cpus, output, Producer(source.Design, options), cancellationToken);
         return new SimulationSummary(source.Design, options.Workload.Name, options.Seed, options.EffectiveDurationNs, entries, source.Counters);
     }
 
     /// <summary>Writes any simulated source (a preset run or a trace replay) as a kernel trace; returns the entry count.</summary>
-    public static long Write(SimulatedTraceSource source, int cpus, Stream output, CancellationToken cancellationToken = default)
+    /// <param name="producer">The header's provenance line (<see cref="Producer"/>), or null for none.</param>
+    public static long Write(SimulatedTraceSource source, int cpus, Stream output, string? producer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
@@ -46,11 +47,15 @@ public static class SimulationTextWriter
 
         lines.Flush();
         var header = new StreamBufferWriter(output, 4096);
-        FtraceLineFormatter.WriteHeader(header, entries, cpus);
+        FtraceLineFormatter.WriteHeader(header, entries, cpus, producer);
         header.Flush();
         body.Position = 0;
         body.CopyTo(output, 1 << 18);
         output.Flush();
         return entries;
     }
+
+    /// <summary>The header's provenance line, in the <c>key=value</c> form FtraceTextSource reads <c>kernel=</c> from.</summary>
+    internal static string Producer(AllocatorDesignInfo design, SimulationOptions options) =>
+        $"bindertrace simulate: design={design.Name} kernel={design.KernelLabel} kernels={design.Kernels.Replace(' ', '_')} workload={options.Workload.Name} seed={options.Seed}";
 }

@@ -38,11 +38,15 @@ internal static class ExportCommand
         compression.AcceptOnlyFromAmong("none", "gzip", "brotli");
         var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
         var strict = CommonOptions.Strict();
+        var deltaTimestamps = new Option<bool>("--delta-timestamps")
+        {
+            Description = "Encode timestamp columns DELTA_BINARY_PACKED (smaller before compression; Parquet.Net cannot read it)",
+        };
         var proc = ReportCommand.ProcOption();
         var focus = new FocusOptions();
         var command = new Command("export", "Write events and analysis tables as Parquet for DuckDB, pandas, polars, Spark, Trino")
         {
-            traces, output, tables, partitionBy, compression, kernel, strict, proc,
+            traces, output, tables, partitionBy, compression, kernel, strict, proc, deltaTimestamps,
         };
         foreach (var option in focus.All)
         {
@@ -54,6 +58,7 @@ internal static class ExportCommand
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
+            options = options with { Writer = options.Writer with { DeltaTimestamps = parseResult.GetValue(deltaTimestamps) } };
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             CheckOutputFolder(options.OutputDirectory);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using BinderTrace.Allocator.Designs;
 using BinderTrace.Allocator.Output;
+using BinderTrace.Allocator.Workload;
 using BinderTrace.Cli.Infrastructure;
 
 namespace BinderTrace.Cli.Commands;
@@ -15,6 +17,8 @@ internal static class SimulateCommand
         var duration = new Option<string?>("--duration", "-d") { Description = "Virtual duration, e.g. 250ms, 2s (default: the workload's)" };
         var output = new Option<string?>("--output", "-o") { Description = "Output file, or - for standard output" };
         var list = new Option<bool>("--list") { Description = "List the designs with their kernel versions, and the presets" };
+        allocator.CompletionSources.Add([.. AllocatorDesigns.All.Select(d => d.Name)]);
+        workload.CompletionSources.Add([.. WorkloadPresets.All.Select(w => w.Name)]);
 
         var command = new Command("simulate", "Simulate binder's page allocator of one kernel design and write an ftrace text trace");
         command.Options.Add(allocator);

@@ -15,6 +15,12 @@ public sealed record ParquetWriterOptions
     /// <summary>Rows per data page: pages are encoded and compressed as they fill.</summary>
     public int PageRows { get; init; } = 1 << 15;
 
+    /// <summary>
+    /// DELTA_BINARY_PACKED timestamps (smaller before compression) instead of PLAIN. Off by default: Parquet.Net 6.1
+    /// cannot decode DELTA_BINARY_PACKED into timestamps (NotSupportedException), the other readers can.
+    /// </summary>
+    public bool DeltaTimestamps { get; init; }
+
     /// <summary>FileMetaData.created_by: "&lt;app&gt; version &lt;v&gt;" (FORMATS.md §4.3).</summary>
     public string CreatedBy { get; init; } = "bindertrace";
 

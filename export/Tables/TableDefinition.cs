@@ -25,6 +25,9 @@ internal sealed class TableDefinition<TRow>
 {
     private readonly List<ParquetColumn> _columns = [];
     private readonly List<Func<ParquetColumn, ColumnBinding<TRow>>> _bindings = [];
+
+    /// <summary>The encoding of timestamp buffers made by the <see cref="Bind"/> in progress.</summary>
+    private bool _deltaTimestamps;
     private readonly List<bool[]?> _presence = [];
 
     public TableDefinition(string name)
@@ -76,12 +79,12 @@ internal sealed class TableDefinition<TRow>
 
     public TableDefinition<TRow> Double(string name, OptionalColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
 
-    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false), DELTA_BINARY_PACKED.</summary>
+    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false), PLAIN or DELTA_BINARY_PACKED (<see cref="ParquetWriterOptions.DeltaTimestamps"/>).</summary>
     public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value) =>
-        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: false), c => new RequiredBinding<TRow, long>(new DeltaColumnBuffer(c), value), null);
+        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: false), c => new RequiredBinding<TRow, long>(TimestampBuffer(c), value), null);
 
     public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value) =>
-        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: true), c => new OptionalBinding<TRow, long>(new DeltaColumnBuffer(c), value), null);
+        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: true), c => new OptionalBinding<TRow, long>(TimestampBuffer(c), value), null);
 
     public TableDefinition<TRow> Boolean(string name, ColumnValue<TRow, bool> value) =>
         Add(new ParquetColumn(name, ColumnType.Boolean, Optional: false), c => new RequiredBinding<TRow, bool>(new BooleanColumnBuffer(c), value), null);
@@ -101,8 +104,9 @@ internal sealed class TableDefinition<TRow>
     public IReadOnlyList<bool>? PresenceOf(int column) => _presence[column];
 
     /// <summary>Fresh buffers bound to the getters, one per column in schema order.</summary>
-    internal ColumnBinding<TRow>[] Bind()
+    internal ColumnBinding<TRow>[] Bind(ParquetWriterOptions options)
     {
+        _deltaTimestamps = options.DeltaTimestamps;
         var bindings = new ColumnBinding<TRow>[_columns.Count];
         for (var i = 0; i < bindings.Length; i++)
         {
@@ -111,6 +115,9 @@ internal sealed class TableDefinition<TRow>
 
         return bindings;
     }
+
+    private ValueColumnBuffer<long> TimestampBuffer(ParquetColumn column) =>
+        _deltaTimestamps ? new DeltaColumnBuffer(column) : new FixedWidthColumnBuffer<long>(column);
 
     private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, ColumnValue<TRow, T> value, int[]? presentIn)
         where T : unmanaged =>

@@ -47,7 +47,7 @@ internal sealed class TableWriter<TRow>
     {
         Table = table;
         _options = options;
-        _bindings = table.Bind();
+        _bindings = table.Bind(options);
         _buffers = Array.ConvertAll(_bindings, b => b.Buffer);
         _rowClassOf = table.RowClassOf;
 

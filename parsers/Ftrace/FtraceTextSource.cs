@@ -286,6 +286,20 @@ internal sealed class FtraceTextSource : ITraceEventSource
 
     private void ReadHeaderComment(ReadOnlySpan<byte> line)
     {
+        // "# bindertrace simulate: design=page-write kernel=6.12.107 …": the reference allocator's label survives the text round trip.
+        if (line.StartsWith("# bindertrace simulate: "u8))
+        {
+            var kernel = line.IndexOf(" kernel="u8);
+            if (kernel > 0)
+            {
+                var value = line[(kernel + " kernel=".Length)..];
+                var end = value.IndexOf((byte)' ');
+                Info.Kernel = Encoding.UTF8.GetString(end < 0 ? value.TrimEnd("\r"u8) : value[..end]);
+            }
+
+            return;
+        }
+
         _sawTraceHeader |= line.StartsWith("# tracer:"u8);
         var at = line.IndexOf("#P:"u8);
         if (at > 0 && AsciiNumbers.TryParseInt32(line[(at + 3)..].TrimEnd(" \t"u8), out var cpus))

@@ -8,7 +8,7 @@ public sealed class SimulationInvocationTests
     [Theory]
     [InlineData("250ms", 250_000_000)]
     [InlineData("2s", 2_000_000_000)]
-    [InlineData("3", 3_000_000_000)]
+    [InlineData("1.5s", 1_500_000_000)]
     [InlineData("500us", 500_000)]
     [InlineData("1000ns", 1_000)]
     public void Durations_parse_with_units(string text, long ns) => Assert.Equal(ns, SimulationInvocation.ParseDuration(text));
@@ -16,13 +16,71 @@ public sealed class SimulationInvocationTests
     [Theory]
     [InlineData("")]
     [InlineData("-5ms")]
-    [InlineData("1.5s")]
+    [InlineData("1.5.5s")]
     [InlineData("10 ms")]
     [InlineData("0s")]
     public void Bad_durations_name_the_option(string text)
     {
         var e = Assert.Throws<ArgumentException>(() => SimulationInvocation.ParseDuration(text));
         Assert.Contains("--duration", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>bindertrace simulate … -d 5 -o x.txt</c>: a bare number once meant 5 s (a 130 MB file); now the message names the fix.</summary>
+    [Fact]
+    public void A_duration_without_a_unit_is_refused_naming_the_fix()
+    {
+        var stderr = new StringWriter();
+        var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-nounit-{Environment.ProcessId}.txt");
+
+        var code = SimulationInvocation.Run("page-write", "light", 1, "5", path, list: false, TextWriter.Null, stderr);
+
+        Assert.Equal(SimulationInvocation.InvalidInput, code);
+        Assert.Contains("--duration '5' needs a unit: write 5s", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    /// <summary>
+    /// <c>bindertrace simulate -a page-write -w light -s 1 -d 5ms -o x.trace.gz</c> writes gzip (magic 1f 8b, RFC 1952)
+    /// whose header names the design and the kernel the design comes from (page-write: the 6.12.107 capture,
+    /// traces/README.md), and the reader takes that label back as the trace's kernel (the Parquet kernel column).
+    /// </summary>
+    [Fact]
+    public void Output_named_gz_is_gzip_and_carries_the_kernel_label_through_the_text()
+    {
+        var folder = Directory.CreateTempSubdirectory("bt-allocator-gz-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "x.trace.gz");
+            Assert.Equal(0, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, TextWriter.Null));
+
+            var bytes = File.ReadAllBytes(path);
+            Assert.Equal(new byte[] { 0x1f, 0x8b }, bytes[..2]);
+            using var text = new StreamReader(new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress));
+            Assert.Contains("\n# bindertrace simulate: design=page-write kernel=6.12.107 kernels=6.8-6.13 workload=light seed=1\n", text.ReadToEnd(), StringComparison.Ordinal);
+            using var source = BinderTrace.Parsers.TraceReader.Open(path, new BinderTrace.Events.ParseOptions { Strict = true });
+            while (source.TryRead(out _))
+            {
+            }
+
+            Assert.Equal("6.12.107", source.Info.Kernel);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("x.trace.zst")]
+    [InlineData("x.trace.xz")]
+    public void Output_named_for_a_compression_simulate_cannot_write_is_refused(string name)
+    {
+        var stderr = new StringWriter();
+        var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-{Environment.ProcessId}-{name}");
+
+        Assert.Equal(SimulationInvocation.InvalidInput, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, stderr));
+        Assert.Contains("simulate compresses only to gzip (.gz)", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
     }
 
     [Fact]
