@@ -47,7 +47,10 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         }
     }
 
-    /// <summary>One shrinker pass at its traced time: walks the LRU until it reclaimed as many pages as the traced pass.</summary>
+    /// <summary>
+    /// One shrinker pass at its traced time: walks the LRU and reclaims, per process, as many pages as the traced
+    /// pass did; other processes' pages are passed over (in the trace they were gone or left alone).
+    /// </summary>
     public IEnumerable<Step> Shrinker(SimTask self, ShrinkerRun run)
     {
         var start = run.RealStartNs - firstTimestampNs;
@@ -56,22 +59,33 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
             yield return Step.Sleep(start);
         }
 
+        var budget = new Dictionary<int, int>(run.PagesByProc);
+        var wanted = run.PagesReclaimed;
         var result = new ShrinkResult();
         var reclaimed = 0;
         long visited = 0;
-        var budget = c.Lru.Count;
-        while (reclaimed < run.PagesReclaimed && visited < budget && c.Lru.Count > 0)
+        var length = c.Lru.Count;
+        while (reclaimed < wanted && visited < length && c.Lru.Count > 0)
         {
             yield return Step.Acquire(c.LruLock);
             var found = c.Lru.TryPeekHead(out var owner, out var page);
             var n = 0;
-            while (n < ShrinkBatch && found && reclaimed < run.PagesReclaimed)
+            while (n < ShrinkBatch && found && reclaimed < wanted)
             {
+                var proc = c.Processes[owner];
+                if (budget.GetValueOrDefault(proc.Tgid) <= 0)
+                {
+                    found = c.Lru.TryNext(owner, page, out owner, out page);
+                    continue;
+                }
+
                 n++;
-                yield return Step.Call(design.ShrinkPage(c, self, c.Processes[owner], page, result));
+
+                yield return Step.Call(design.ShrinkPage(c, self, proc, page, result));
                 if (result.Removed)
                 {
                     reclaimed++;
+                    budget[proc.Tgid]--;
                     found = c.Lru.TryPeekHead(out owner, out page);
                 }
                 else

@@ -73,8 +73,16 @@ public sealed record ReplayThread(int Pid, int Tgid, string Comm, IReadOnlyList<
 /// <summary>A binder process (the proc= of binder events) with the mm its lock traffic is replayed on.</summary>
 public sealed record ReplayProcess(int Tgid, ulong Mm, long MappingBytes);
 
-/// <summary>One shrinker pass (drop_caches or kswapd): when it started, who ran it, how many pages it reclaimed.</summary>
-public sealed record ShrinkerRun(long RealStartNs, int Pid, string Comm, int PagesReclaimed);
+/// <summary>
+/// One shrinker pass (drop_caches or kswapd): when it started, who ran it, and how many pages it reclaimed from
+/// each binder process. Per process, because processes that exited before the pass (clients of earlier phases)
+/// gave their pages back untraced, while the replay keeps every process alive: their pages must not stand in for
+/// the pages the real pass took.
+/// </summary>
+public sealed record ShrinkerRun(long RealStartNs, int Pid, string Comm, IReadOnlyDictionary<int, int> PagesByProc)
+{
+    public int PagesReclaimed => PagesByProc.Values.Sum();
+}
 
 /// <summary>
 /// A simulator cost measured in the trace: which parameter, the measured value, the measurement it came from, and

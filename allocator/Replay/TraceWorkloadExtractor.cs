@@ -211,6 +211,7 @@ public sealed class TraceWorkloadExtractor
         var task = Task(e);
         MarkBinder(task, p.Proc);
         _pageProcs.Add(p.Proc);
+        task.PageEventsSinceTransaction |= e.Kind is EventKind.BinderAllocPageStart or EventKind.BinderAllocLruStart;
         switch (e.Kind)
         {
             case EventKind.BinderAllocPageStart:
@@ -246,10 +247,11 @@ public sealed class TraceWorkloadExtractor
     {
         if (_shrinkerRuns.Count == 0 || e.Timestamp - _lastUnmapNs > ShrinkerRunGapNs)
         {
-            _shrinkerRuns.Add(new ShrinkerRun(e.Timestamp, e.Pid, e.Comm, 0));
+            _shrinkerRuns.Add(new ShrinkerRun(e.Timestamp, e.Pid, e.Comm, new Dictionary<int, int>()));
         }
 
-        _shrinkerRuns[^1] = _shrinkerRuns[^1] with { PagesReclaimed = _shrinkerRuns[^1].PagesReclaimed + 1 };
+        var byProc = (Dictionary<int, int>)_shrinkerRuns[^1].PagesByProc;
+        byProc[e.Page.Proc] = byProc.GetValueOrDefault(e.Page.Proc) + 1;
         _lastUnmapNs = e.Timestamp;
     }
 
@@ -318,7 +320,6 @@ public sealed class TraceWorkloadExtractor
 
     private void MarkBinder(TaskScript task, int proc)
     {
-        task.PageEventsSinceTransaction = true;
         foreach (var (mm, hold) in task.Holds)
         {
             if (hold.Acquired >= 0)
@@ -478,6 +479,7 @@ public sealed class TraceWorkloadExtractor
 
         public long BracketStart { get; set; } = -1;
 
+        /// <summary>An install window or LRU removal since the task's last binder_transaction (update_page_range alone does not count).</summary>
         public bool PageEventsSinceTransaction { get; set; }
     }
 }

@@ -18,6 +18,9 @@ public enum AllocatorDesign
 
     /// <summary>6.14+: concurrent installs under the per-VMA lock; mmap read lock only as a fallback.</summary>
     PageConcurrent,
+
+    /// <summary>What-if (no kernel): the sender only allocates; the receiver's first touch maps pages in binder's fault handler.</summary>
+    FaultDeferred,
 }
 
 /// <summary>Names used in reports and JSON (<c>fingerprint.design</c>).</summary>
@@ -29,6 +32,7 @@ public static class AllocatorDesignNames
         AllocatorDesign.RangeWrite => "range-write",
         AllocatorDesign.PageWrite => "page-write",
         AllocatorDesign.PageConcurrent => "page-concurrent",
+        AllocatorDesign.FaultDeferred => "fault-deferred",
         _ => "unknown",
     };
 }

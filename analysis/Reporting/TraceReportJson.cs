@@ -318,6 +318,7 @@ public static class TraceReportJson
         json.WriteNumber("windows_with_write_lock_inside", e.InstallWindowsWithWriteLockInside);
         json.WriteNumber("windows_with_read_lock_inside", e.InstallWindowsWithReadLockInside);
         json.WriteNumber("windows_without_lock", e.InstallWindowsWithoutLock);
+        json.WriteNumber("receiver_read_locks_after_install", e.ReceiverReadLocksAfterInstall);
         json.WriteNumber("write_holds_enclosing_several_windows", e.WriteHoldsEnclosingSeveralWindows);
         json.WriteNumber("update_page_range_events", e.UpdatePageRangeEvents);
         json.WriteNumber("update_page_range_zero_size", e.UpdatePageRangeZeroSize);

@@ -74,7 +74,7 @@ public static class TraceReportText
         output.WriteLine();
 
         var ev = report.Fingerprint.Evidence;
-        output.WriteLine(string.Create(Invariant, $"fingerprint evidence  install windows {ev.InstallWindows}: inside write hold {ev.InstallWindowsInsideWriteHold}, inside read hold {ev.InstallWindowsInsideReadHold}, write inside {ev.InstallWindowsWithWriteLockInside}, read inside {ev.InstallWindowsWithReadLockInside}, no lock {ev.InstallWindowsWithoutLock}"));
+        output.WriteLine(string.Create(Invariant, $"fingerprint evidence  install windows {ev.InstallWindows}: inside write hold {ev.InstallWindowsInsideWriteHold}, inside read hold {ev.InstallWindowsInsideReadHold}, write inside {ev.InstallWindowsWithWriteLockInside}, read inside {ev.InstallWindowsWithReadLockInside}, no lock {ev.InstallWindowsWithoutLock}; receiver read locks after installs {ev.ReceiverReadLocksAfterInstall}"));
         output.WriteLine(string.Create(Invariant, $"  update_page_range {ev.UpdatePageRangeEvents} (size 0: {ev.UpdatePageRangeZeroSize}, wrapped: {ev.UpdatePageRangeWrapped})  lru add order {ev.LruAddOrder}  unmap order {ev.UnmapOrder}  memcg {ev.MemcgForm}"));
         output.WriteLine();
 

@@ -124,6 +124,19 @@ public sealed record StructuralSignature
 
     public long MmapLockEventsWithMemcgId { get; init; }
 
+    /// <summary>
+    /// Successful mmap read acquires by a task after it received a transaction and before its next binder buffer,
+    /// allocator or page event, outside any install window: where a receiver's first touch of a buffer page would
+    /// fall back from the per-VMA lock if binder mapped pages in its fault handler (the fault-deferred what-if).
+    /// </summary>
+    public long ReceiverReadLocks { get; init; }
+
+    /// <summary>
+    /// Of <see cref="ReceiverReadLocks"/>, those after receiving a transaction whose sender installed pages for it:
+    /// only such a buffer has pages a fault handler would still have to map.
+    /// </summary>
+    public long ReceiverReadLocksAfterInstall { get; init; }
+
     /// <summary>Every event name seen, sorted ordinally.</summary>
     public IReadOnlyList<string> EventNames { get; init; } = [];
 

@@ -12,13 +12,16 @@ public sealed class StructuralSignatureTracker
     private readonly Dictionary<int, TaskTrack> _tasks = [];
     private readonly bool[] _kindSeen = new bool[Enum.GetValues<EventKind>().Length];
     private readonly HashSet<string> _otherNames = new(StringComparer.Ordinal);
+
+    /// <summary>Transactions whose allocation installed a page, until they are received (so bounded by what is in flight).</summary>
+    private readonly HashSet<int> _installingTransactions = [];
     private int _tasksWithOpenFree;
     private readonly ShapeCounter _installShapes = new();
     private readonly ShapeCounter _freeShapes = new();
     private readonly ShapeCounter _shrinkShapes = new();
     private long _windows, _inWriteHold, _inReadHold, _writeInside, _readInside, _noLock;
     private long _holdsWithWindows, _holdsWithSeveral, _lruAscending, _lruDescending, _userFirst, _kernelFirst;
-    private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId;
+    private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId, _receiverReadLocks, _receiverReadLocksAfterInstall;
     private string? _lastName;
 
     /// <summary>Reads <paramref name="source"/> to the end and returns its signature.</summary>
@@ -39,6 +42,13 @@ public sealed class StructuralSignatureTracker
         NoteName(e);
         if (!ShapesAllocator(e.Kind))
         {
+            if (e.Kind == EventKind.BinderTransactionReceived)
+            {
+                var receiver = Track(e.Pid);
+                receiver.AfterReceive = true;
+                receiver.ReceivedInstalledPages = _installingTransactions.Remove(e.TransactionId);
+            }
+
             // Any other binder event of a task (write_done, ioctl_done…) still ends that task's free.
             if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && _tasks.TryGetValue(e.Pid, out var other) && other.Free.Count > 0)
             {
@@ -48,10 +58,10 @@ public sealed class StructuralSignatureTracker
             return;
         }
 
-        if (!_tasks.TryGetValue(e.Pid, out var t))
+        var t = Track(e.Pid);
+        if (e.Kind is not (EventKind.MmapLockStartLocking or EventKind.MmapLockAcquireReturned or EventKind.MmapLockReleased))
         {
-            t = new TaskTrack();
-            _tasks[e.Pid] = t;
+            t.AfterReceive = false;
         }
 
         if (t.Free.Count > 0 && e.Kind is not (EventKind.BinderUpdatePageRange or EventKind.BinderFreeLruStart or EventKind.BinderFreeLruEnd))
@@ -69,6 +79,7 @@ public sealed class StructuralSignatureTracker
             case EventKind.BinderTransactionAllocBuf:
                 if (t.InAllocation && t.Installed)
                 {
+                    _installingTransactions.Add(e.Buffer.DebugId);
                     _installShapes.Count(t.Allocation);
                 }
 
@@ -142,11 +153,24 @@ public sealed class StructuralSignatureTracker
             UpdatePageRangeWrapped = _wrappedRanges,
             MmapLockEventsWithMemcgPath = _memcgPath,
             MmapLockEventsWithMemcgId = _memcgId,
+            ReceiverReadLocks = _receiverReadLocks,
+            ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
             EventNames = [.. EventNamesSeen()],
             InstallAllocationShapes = _installShapes.ToDictionary(),
             FreeShapes = _freeShapes.ToDictionary(),
             ShrinkPageShapes = _shrinkShapes.ToDictionary(),
         };
+    }
+
+    private TaskTrack Track(int pid)
+    {
+        if (!_tasks.TryGetValue(pid, out var t))
+        {
+            t = new TaskTrack();
+            _tasks[pid] = t;
+        }
+
+        return t;
     }
 
     /// <summary>The event kinds whose order makes up an allocation, free or shrinker shape.</summary>
@@ -333,6 +357,13 @@ public sealed class StructuralSignatureTracker
             EndWriteHold(t);
         }
 
+        if (t.AfterReceive && !t.InWindow)
+        {
+            _receiverReadLocks++;
+            _receiverReadLocksAfterInstall += t.ReceivedInstalledPages ? 1 : 0;
+            t.AfterReceive = false;
+        }
+
         t.ReadHeld = true;
         t.WindowRead |= t.InWindow;
         AddAllocationToken(t, "mmap_read");
@@ -429,6 +460,12 @@ public sealed class StructuralSignatureTracker
         public bool Installed { get; set; }
 
         public bool InWindow { get; set; }
+
+        /// <summary>Received a transaction and has not emitted a binder buffer, allocator or page event since.</summary>
+        public bool AfterReceive { get; set; }
+
+        /// <summary>The transaction received last had pages installed for it by its sender.</summary>
+        public bool ReceivedInstalledPages { get; set; }
 
         public bool WindowInWriteHold { get; set; }
 
