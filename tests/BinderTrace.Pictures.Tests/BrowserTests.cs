@@ -44,7 +44,7 @@ public sealed class BrowserTests(CaptureOutputs outputs, ChromiumBrowser chromiu
     {
         var html = outputs.File(".html", "report", CaptureOutputs.Capture("6.12.107+deb13-amd64"), "--html", "{file}");
         var (page, errors) = await chromium.OpenAsync(html);
-        var bar = page.Locator("svg.gantt rect").First;
+        var bar = page.Locator("svg.gantt rect[data-tip]").First;
         await bar.ScrollIntoViewIfNeededAsync();
         await bar.HoverAsync(new() { Force = true });
 
