@@ -161,6 +161,20 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
         Assert.Equal(2, CliRun.Invoke("timeline", light).ExitCode);
     }
 
+    [Theory]
+    [InlineData("timeline", "-o")]
+    [InlineData("report", "--html")]
+    public void Input_that_is_not_a_trace_is_an_input_error(string command, string outputOption)
+    {
+        using var folder = new TempDirectory();
+        var notATrace = folder.File("notes.txt");
+        File.WriteAllText(notATrace, "shopping list\nmilk\neggs\n");
+        var result = CliRun.Invoke(command, notATrace, outputOption, folder.File("out"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("notes.txt", result.Error);
+    }
+
     private JsonElement Timeline(string trace)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", "timeline", trace, "-o", "{file}")));
