@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 
 namespace BinderTrace.Tests;
 
-/// <summary><c>compare --html</c> against <c>compare --json</c> of the same inputs, on real captures.</summary>
+/// <summary><c>compare --html</c> against <c>compare --json</c> of the same inputs, on real captures (each compare analyses two contended traces and bootstraps: slow).</summary>
+[Trait("Category", "Slow")]
 public sealed partial class CompareHtmlTests(CaptureOutputs outputs) : IClassFixture<CaptureOutputs>
 {
     private const string Kernel612 = "6.12.107+deb13-amd64";
