@@ -35,8 +35,17 @@ internal static class TimelineCommand
             var counts = ProgressDisplay.Run([path], progress =>
             {
                 using var source = TraceInput.Open(path, parse, progress);
-                using var file = File.Create(target);
-                return ChromeTraceWriter.Write(source, file, analysis).Counts;
+                try
+                {
+                    using var file = File.Create(target);
+                    return ChromeTraceWriter.Write(source, file, analysis).Counts;
+                }
+                catch
+                {
+                    // A half-written timeline would open in Perfetto as if the trace ended there.
+                    File.Delete(target);
+                    throw;
+                }
             });
             console.WriteLine(
                 $"{target}: {counts.LockHolds} mmap_lock holds, {counts.LockWaits} waits, {counts.PageStates} page states, " +

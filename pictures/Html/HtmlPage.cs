@@ -16,7 +16,7 @@ internal static class HtmlPage
         table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}
         th{background:#f3f3f3}td:not(.l){white-space:nowrap}td.l,th.l{text-align:left}svg{display:block;margin:4px 0}
         svg text{font:11px system-ui,sans-serif;fill:#333}.axis{stroke:#888;stroke-width:1}
-        .grid{stroke:#eee;stroke-width:1}.blocker{stroke:#000;stroke-width:1.5}
+        .grid{stroke:#eee;stroke-width:1}
         #tip{position:absolute;display:none;background:#222;color:#fff;padding:3px 6px;border-radius:3px;
         font:12px monospace;white-space:pre;pointer-events:none;z-index:9}
         .regressed{background:#fdd}.improved{background:#dfd}.inconclusive{background:#ffd}

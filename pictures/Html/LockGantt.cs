@@ -6,7 +6,7 @@ namespace BinderTrace.Pictures.Html;
 
 /// <summary>
 /// mmap_lock per mm as a Gantt: one lane per task, its holds on top (read and write apart, binder's in their own
-/// colours, the report's top blockers outlined) and its waits beneath, over the drawing window.
+/// colours, the lanes of the report's top blockers shaded) and its waits beneath, over the drawing window.
 /// </summary>
 internal static class LockGantt
 {
@@ -59,7 +59,7 @@ internal static class LockGantt
             output.Write($"<span><i class=\"{cls}\" style=\"background:{colour}\"></i>{text}</span>");
         }
 
-        output.Write("<span><i style=\"border:2px solid #000\"></i>hold by a top blocker</span></p>");
+        output.Write("<span><i style=\"background:#fff0b3\"></i>lane of a top blocker (the report's table above)</span></p>");
     }
 
     private static readonly (string Class, string Colour, string Text)[] Colours =
@@ -92,7 +92,13 @@ internal static class LockGantt
         for (var i = 0; i < shown.Count; i++)
         {
             var y = i * LaneHeight;
-            var blocker = report.TopBlockers.Any(b => b.Pid == shown[i].Pid && b.Mm == mm) ? " (top blocker)" : "";
+            var isBlocker = blockers.Contains((shown[i].Pid, mm));
+            var blocker = isBlocker ? " (top blocker)" : "";
+            if (isBlocker)
+            {
+                output.Write($"<rect class=\"blocker-lane\" x=\"0\" y=\"{y}\" width=\"{Width - Right}\" height=\"{LaneHeight - 1}\" fill=\"#fff0b3\"/>");
+            }
+
             output.Write($"<text x=\"{Left - 4}\" y=\"{y + 12}\" text-anchor=\"end\">{HtmlPage.Escape(shown[i].Comm)} {HtmlPage.Number(shown[i].Pid)}{blocker}</text><line class=\"grid\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y + LaneHeight - 1}\" y2=\"{y + LaneHeight - 1}\"/>");
         }
 
@@ -101,8 +107,7 @@ internal static class LockGantt
             if (laneOf.TryGetValue(h.Pid, out var lane))
             {
                 var cls = (h.Binder ? "b" : "h") + (h.Mode == LockMode.Write ? "w" : "r");
-                var outline = blockers.Contains((h.Pid, mm)) ? " blocker" : "";
-                WriteBar(output, cls + outline, ColourOf(cls), x, h.StartNs, h.EndNs, lane * LaneHeight, 8,
+                WriteBar(output, cls, ColourOf(cls), x, h.StartNs, h.EndNs, lane * LaneHeight, 8,
                     $"{h.Comm} {h.Pid}: {HtmlPage.ModeName(h.Mode)} hold{(h.Binder ? " (binder)" : "")}", start, end);
             }
         }

@@ -31,6 +31,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private const int LocksProcessBase = 1_000_000;
     private const int TransactionsProcess = 3_000_000;
     private const long OperationLaneStride = 10_000_000;
+    private const int FlushBytes = 1 << 16;
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
@@ -357,6 +358,11 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     {
         _json.WriteEndObject();
         _json.WriteEndObject();
+        // Utf8JsonWriter keeps everything until flushed: without this the whole file would sit in memory.
+        if (_json.BytesPending >= FlushBytes)
+        {
+            _json.Flush();
+        }
     }
 
     private static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
