@@ -34,7 +34,7 @@ public sealed class SimulationInvocationTests
 
         var code = SimulationInvocation.Run("page-write", "light", 1, "5", path, list: false, TextWriter.Null, stderr);
 
-        Assert.Equal(SimulationInvocation.InvalidInput, code);
+        Assert.Equal(SimulationOutcome.InvalidInput, code);
         Assert.Contains("--duration '5' needs a unit: write 5s", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
@@ -51,7 +51,7 @@ public sealed class SimulationInvocationTests
         try
         {
             var path = Path.Combine(folder.FullName, "x.trace.gz");
-            Assert.Equal(0, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, TextWriter.Null));
+            Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, TextWriter.Null));
 
             var bytes = File.ReadAllBytes(path);
             Assert.Equal(new byte[] { 0x1f, 0x8b }, bytes[..2]);
@@ -78,7 +78,7 @@ public sealed class SimulationInvocationTests
         var stderr = new StringWriter();
         var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-{Environment.ProcessId}-{name}");
 
-        Assert.Equal(SimulationInvocation.InvalidInput, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, stderr));
+        Assert.Equal(SimulationOutcome.InvalidInput, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, stderr));
         Assert.Contains("simulate compresses only to gzip (.gz)", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
