@@ -111,7 +111,7 @@ public static class GateEvaluator
         var refused = problems.Where(p => !config.Allowed.Contains(p.Issue)).ToList();
         if (refused.Count > 0)
         {
-            var message = "data quality: " + string.Join("; ", refused.Select(p => $"{p.Side} {p.Source}: {p.Message}"))
+            var message = string.Join("; ", refused.Select(p => $"{p.Side} {p.Source}: {p.Message}"))
                 + " (allow it in the gate file's \"allow\" list if it is expected)";
             return new GateCase(DataQualityCaseName, "", GateStatus.Fail, message, []);
         }

@@ -120,7 +120,7 @@ public sealed class ComparisonRendererTests
     public void A_report_file_that_is_not_json_names_the_file_and_line()
     {
         var error = Assert.Throws<ComparisonInputException>(() => ReportFileLoader.Parse("{\n  \"pages\": [1,\n", "saved.json"));
-        Assert.StartsWith("saved.json: not a report document: invalid JSON at line", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("saved.json: not a report document: invalid JSON (malformed, or a key given twice) at line", error.Message, StringComparison.Ordinal);
     }
 
     private static string Render(CultureInfo culture)

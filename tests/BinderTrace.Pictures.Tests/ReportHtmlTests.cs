@@ -105,41 +105,26 @@ public sealed partial class ReportHtmlTests(CaptureOutputs outputs) : IClassFixt
     }
 
     [Fact]
-    public void Window_selects_the_holds_and_waits_that_locks_json_lists_inside_it()
+    public void Window_draws_the_holds_and_waits_that_locks_json_lists_for_the_same_window()
     {
+        // --window is the focus every command shares (time since the first event): the page draws what `locks`
+        // lists under the same window, and a window over the middle of the capture leaves some holds out.
         var trace = CaptureOutputs.Capture("6.12.107+deb13-amd64");
-        var holds = outputs.Json("locks", trace, "--json").EnumerateArray().Select(Span).ToList();
-        var waits = outputs.Json("locks", trace, "--waits", "--json").EnumerateArray().Select(Span).ToList();
-        // A window over the middle third of the holds' time range, given in ns.
-        var first = holds.Min(h => h.Start);
-        var last = holds.Max(h => h.End);
-        var start = first + ((last - first) / 3);
-        var end = first + (2 * (last - first) / 3);
-        var html = File.ReadAllText(outputs.File(".html", "report", trace, "--window", $"{start}ns..{end}ns", "--html", "{file}"));
-
-        Assert.Equal(holds.Count(h => h.Start <= end && h.End >= start), Offered(html, "holds-offered"));
-        Assert.Equal(waits.Count(w => w.Start <= end && w.End >= start), Offered(html, "waits-offered"));
-        Assert.Contains($"Window {start} ns to {end} ns", html);
-        Assert.True(Offered(html, "holds-offered") < holds.Count);
-    }
-
-    [Theory]
-    [InlineData("5..5.5", "Window 5000000000 ns to 5500000000 ns")]
-    [InlineData("5000ms..5500000us", "Window 5000000000 ns to 5500000000 ns")]
-    [InlineData("5.25s..", "Window 5250000000 ns to 6043802000 ns")]
-    public void Window_accepts_seconds_and_units(string window, string expected)
-    {
-        // The 6.1 light capture spans 4.969021 s .. 6.043802 s (first and last lines of `zcat trace.txt.gz`), so an
-        // open end is clipped to 6.043802 s.
-        var trace = CaptureOutputs.Capture("6.1.0-56-amd64", "light");
+        const string window = "400ms..800ms";
+        var allHolds = outputs.Json("locks", trace, "--json").GetArrayLength();
+        var holds = outputs.Json("locks", trace, "--json", "--window", window).GetArrayLength();
+        var waits = outputs.Json("locks", trace, "--waits", "--json", "--window", window).GetArrayLength();
         var html = File.ReadAllText(outputs.File(".html", "report", trace, "--window", window, "--html", "{file}"));
 
-        Assert.Contains(expected, html);
+        Assert.Equal(holds, Offered(html, "holds-offered"));
+        Assert.Equal(waits, Offered(html, "waits-offered"));
+        Assert.InRange(holds, 1, allHolds - 1);
     }
 
     [Theory]
     [InlineData("5")]
-    [InlineData("2..1")]
+    [InlineData("2s..1s")]
+    [InlineData("2..3")]
     [InlineData("x..3")]
     public void A_bad_window_is_a_usage_error(string window)
     {
@@ -161,8 +146,6 @@ public sealed partial class ReportHtmlTests(CaptureOutputs outputs) : IClassFixt
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--html", result.Error);
     }
-
-    private static (long Start, long End) Span(JsonElement row) => (row.GetProperty("start_ns").GetInt64(), row.GetProperty("end_ns").GetInt64());
 
     private static long Offered(string html, string id) =>
         long.Parse(Regex.Match(html, $"id=\"{id}\">(\\d+)<").Groups[1].Value, CultureInfo.InvariantCulture);
