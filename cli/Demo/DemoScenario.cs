@@ -101,6 +101,6 @@ internal static class DemoScenario
         output.WriteLine("  bindertrace gate --config gates.json --baseline BASE... --candidate CAND...   # CI: exit 1 on regression");
         output.WriteLine($"  bindertrace export {baseline}.trace {candidate}.trace -o parquet/   # for DuckDB, pandas, Spark");
         output.WriteLine("  bindertrace simulate --list                        # designs, kernel versions, workload presets");
-        output.WriteLine("Real traces work the same way: bindertrace report /sys/kernel/tracing/trace (or a trace-cmd report / atrace file).");
+        output.WriteLine("Real traces work the same way: bindertrace report /sys/kernel/tracing/trace (or a trace.dat, a Perfetto trace, trace-cmd report or atrace output).");
     }
 }
