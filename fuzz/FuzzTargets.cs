@@ -7,7 +7,7 @@ namespace BinderTrace.Fuzz;
 /// <summary>
 /// What the fuzzer drives: each target reads one input the way the command line would and may end only with
 /// the errors a user is shown (exit 2). Any other exception is a bug, which afl records as a crash. A reader
-/// that lands (trace.dat, Perfetto) is one more line in <see cref="All"/>.
+/// that lands is one more line in <see cref="All"/> and a seed folder under corpus/.
 /// </summary>
 public static class FuzzTargets
 {
@@ -15,6 +15,10 @@ public static class FuzzTargets
     {
         ["text"] = input => ReadTrace(input, strict: false),
         ["text-strict"] = input => ReadTrace(input, strict: true),
+
+        // The binary readers sit behind the same content detection; their targets differ by seed corpus.
+        ["trace-dat"] = input => ReadTrace(input, strict: false),
+        ["perfetto"] = input => ReadTrace(input, strict: false),
         ["report-json"] = ReadReport,
         ["gates"] = ReadGates,
     };

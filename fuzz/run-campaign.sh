@@ -14,7 +14,7 @@ for assembly in BinderTrace.Parsers.dll BinderTrace.Analysis.dll; do
   sharpfuzz "$build/$assembly"
 done
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(text text-strict report-json gates); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(text text-strict trace-dat perfetto report-json gates); fi
 seconds=$(( minutes * 60 / ${#targets[@]} ))
 for target in "${targets[@]}"; do
   corpus=$root/fuzz/corpus/${target%-strict}

@@ -27,6 +27,9 @@ internal sealed partial class FtraceBundleDecoder
         _compact = new CompactSchedDecoder(_strings, errors);
     }
 
+    /// <summary>The largest NR_CPUS any architecture's Kconfig allows (x86 MAXSMP).</summary>
+    private const int MaxCpus = 8192;
+
     /// <summary>Appends the bundle's events to <paramref name="output"/> in timestamp order.</summary>
     public void Decode(ProtoReader bundle, List<TraceEvent> output)
     {
@@ -71,6 +74,13 @@ internal sealed partial class FtraceBundleDecoder
             // The events before the corrupt field can still be read; the rest of the bundle is lost.
             _errors.Report(e.Offset, "ftrace bundle: " + e.Problem);
             decodableEnd = (int)(e.Offset - bundle.BaseOffset);
+        }
+
+        if (cpu >= MaxCpus)
+        {
+            // Per-CPU state is indexed by CPU: a corrupt number must not size it (465,255,321 took 11 GB).
+            _errors.Report(bundle.BaseOffset, $"ftrace bundle: cpu {cpu} is past the kernel's limit of {MaxCpus} CPUs (NR_CPUS)");
+            return;
         }
 
         _pending.Clear();

@@ -35,6 +35,25 @@ public class PerfettoWireEdgeTests
     }
 
     [Fact]
+    public void A_bundle_whose_cpu_is_past_nr_cpus_is_counted_and_skipped_without_sizing_state_by_it()
+    {
+        // Found by mutating a real capture: cpu 465255321 made per-CPU state allocate 11 GB.
+        var trace = Of(
+            Bundle(465_255_321, b => b
+                .Event(100, 10, Dense, e => e.Varint(1, 5).Varint(2, 9))
+                .Descriptor(Dense, "binder_alloc_lru_start", ("proc", Int64), ("page_index", Uint64))),
+            Bundle(1, b => b
+                .Event(200, 10, Dense, e => e.Varint(1, 5).Varint(2, 9))
+                .Descriptor(Dense, "binder_alloc_lru_start", ("proc", Int64), ("page_index", Uint64))));
+
+        var (events, source) = Read(trace);
+
+        var e = Assert.Single(events);
+        Assert.Equal((200L, 1), (e.Timestamp, e.Cpu));
+        Assert.Equal(1, source.Diagnostics.UnparsedLines);
+    }
+
+    [Fact]
     public void Two_bundles_can_give_the_same_field_id_different_descriptors()
     {
         var trace = Of(
