@@ -15,7 +15,7 @@ public static class SimulationInvocation
 {
     public static SimulationOutcome Run(
         string? design, string? workload, ulong seed, string? duration, string? output, bool list,
-        TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+        TextWriter stdout, TextWriter stderr, Func<Stream>? openStandardOutput = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -35,8 +35,10 @@ public static class SimulationInvocation
 
             if (output == "-")
             {
+                // The trace is bytes, not text: the caller hands over the raw standard output behind stdout.
+                var open = openStandardOutput ?? throw new ArgumentException("-o - needs a standard output stream");
                 stdout.Flush();
-                using var console = Console.OpenStandardOutput();
+                using var console = open();
                 SimulationTextWriter.Write(options, console, cancellationToken);
                 return SimulationOutcome.Ok;
             }

@@ -37,6 +37,7 @@ internal static class SimulateCommand
             parseResult.GetValue(list),
             Console.Out,
             Console.Error,
+            Console.OpenStandardOutput,
             cancellationToken))));
         return command;
     }

@@ -28,7 +28,7 @@ internal static class TraceInput
     {
         if (path == "-")
         {
-            return TraceReader.Open(path, options);
+            return TraceReader.Open(Console.OpenStandardInput(), TraceReader.StandardInputName, options);
         }
 
         if (Directory.Exists(path))

@@ -14,18 +14,14 @@ public static class TraceReader
     /// <summary>Name used in messages for standard input.</summary>
     public const string StandardInputName = "<stdin>";
 
-    /// <param name="pathOrDash">A file path, or "-" for standard input.</param>
-    public static ITraceEventSource Open(string pathOrDash, ParseOptions options)
+    /// <summary>Reads the file at <paramref name="path"/>; standard input is the caller's to open (<see cref="Open(Stream, string, ParseOptions)"/> with <see cref="StandardInputName"/>).</summary>
+    public static ITraceEventSource Open(string path, ParseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(pathOrDash);
-        if (pathOrDash == "-")
-        {
-            return Open(Console.OpenStandardInput(), StandardInputName, options);
-        }
+        ArgumentNullException.ThrowIfNull(path);
 
         // The line splitter reads in large blocks itself, so the FileStream needs no buffer of its own.
-        var file = new FileStream(pathOrDash, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return Open(file, pathOrDash, options);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        return Open(file, path, options);
     }
 
     /// <summary>

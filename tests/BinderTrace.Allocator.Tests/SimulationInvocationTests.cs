@@ -100,7 +100,7 @@ public sealed class SimulationInvocationTests
         try
         {
             var stderr = new StringWriter();
-            var code = SimulationInvocation.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, new CancellationToken(canceled: true));
+            var code = SimulationInvocation.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, cancellationToken: new CancellationToken(canceled: true));
             Assert.Equal(SimulationOutcome.Cancelled, code);
             Assert.Equal("bindertrace simulate: cancelled", stderr.ToString().Trim());
             Assert.False(File.Exists(path));
