@@ -1,0 +1,17 @@
+namespace BinderTrace.Events;
+
+/// <summary>
+/// An event source that can hand over its events a batch at a time, without copying them into a caller's buffer.
+/// The trace pass prefers it over <see cref="ITraceEventSource.TryRead"/>, whose per-event interface call and
+/// struct copy cost more than parsing a short event line.
+/// </summary>
+public interface ITraceEventBatchSource : ITraceEventSource
+{
+    /// <summary>
+    /// The next events in trace order, in memory the source owns and may reuse at the next call; empty at the end
+    /// of the trace (then <see cref="ITraceEventSource.Diagnostics"/> is complete). Throws
+    /// <see cref="TraceFormatException"/> in strict mode after handing over the events before the error.
+    /// Callers use either this or <see cref="ITraceEventSource.TryRead"/> on one source, never both.
+    /// </summary>
+    ReadOnlySpan<TraceEvent> ReadBatch();
+}
