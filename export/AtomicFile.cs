@@ -23,13 +23,15 @@ internal sealed partial class AtomicFile : IDisposable
         FinalPath = finalPath;
         TemporaryPath = temporaryPath;
         _stream = stream;
+        Stream = new OutputFileStream(stream, finalPath);
     }
 
     public string FinalPath { get; }
 
     public string TemporaryPath { get; }
 
-    public Stream Stream => _stream;
+    /// <summary>Where the bytes go; a failed write throws <see cref="ExportWriteException"/>.</summary>
+    public Stream Stream { get; }
 
     public static AtomicFile Create(string finalPath)
     {
@@ -44,9 +46,17 @@ internal sealed partial class AtomicFile : IDisposable
     public void Commit()
     {
         ObjectDisposedException.ThrowIf(_done, this);
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
-        File.Move(TemporaryPath, FinalPath, overwrite: true);
+        try
+        {
+            _stream.Flush(flushToDisk: true);
+            _stream.Dispose();
+            File.Move(TemporaryPath, FinalPath, overwrite: true);
+        }
+        catch (IOException exception)
+        {
+            throw new ExportWriteException(FinalPath, exception);
+        }
+
         _done = true;
     }
 
@@ -58,7 +68,16 @@ internal sealed partial class AtomicFile : IDisposable
         }
 
         _done = true;
-        _stream.Dispose();
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing flushes what the buffer still holds, which fails again on a full disk; the file is
+            // discarded anyway, and the error that brought us here is the one to report.
+        }
+
         File.Delete(TemporaryPath);
     }
 

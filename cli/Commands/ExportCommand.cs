@@ -42,11 +42,18 @@ internal static class ExportCommand
         {
             Description = "Encode timestamp columns DELTA_BINARY_PACKED (smaller before compression; Parquet.Net cannot read it)",
         };
+        var timestamps = new Option<string>("--timestamps")
+        {
+            Description = "nanos: each time is TIMESTAMP(NANOS), exact (DuckDB, pandas, polars, Trino); micros: an exact INT64 X_ns "
+                + "plus TIMESTAMP(MICROS) X_us, for Spark, BigQuery, Hive (docs/parquet-engines.md)",
+            DefaultValueFactory = _ => "nanos",
+        };
+        timestamps.AcceptOnlyFromAmong("nanos", "micros");
         var proc = ReportCommand.ProcOption();
         var focus = new FocusOptions();
         var command = new Command("export", "Write events and analysis tables as Parquet for DuckDB, pandas, polars, Spark, Trino")
         {
-            traces, output, tables, partitionBy, compression, kernel, strict, proc, deltaTimestamps,
+            traces, output, tables, partitionBy, compression, kernel, strict, proc, deltaTimestamps, timestamps,
         };
         foreach (var option in focus.All)
         {
@@ -58,7 +65,14 @@ internal static class ExportCommand
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var options = Options(parseResult, output, tables, partitionBy, compression, kernel);
-            options = options with { Writer = options.Writer with { DeltaTimestamps = parseResult.GetValue(deltaTimestamps) } };
+            options = options with
+            {
+                Writer = options.Writer with
+                {
+                    DeltaTimestamps = parseResult.GetValue(deltaTimestamps),
+                    Timestamps = parseResult.GetValue(timestamps) == "micros" ? TimestampColumns.MicrosWithNanos : TimestampColumns.Nanos,
+                },
+            };
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             CheckOutputFolder(options.OutputDirectory);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BinderTrace.Export;
 
 namespace BinderTrace.Cli.Infrastructure;
 
@@ -33,9 +34,9 @@ internal static class UnexpectedFailure
 
     public static int Report(Exception exception, TextWriter error, bool verbose)
     {
-        if (exception is OutputWriteException)
+        if (OutputFailure(exception) is { } output)
         {
-            TryWrite(error, $"bindertrace: cannot write the output: {exception.Message}");
+            TryWrite(error, $"bindertrace: cannot write the output: {output.Message}");
             return (int)ExitCode.OutputFailed;
         }
 
@@ -49,6 +50,20 @@ internal static class UnexpectedFailure
             ? $"bindertrace: internal error: {exception}"
             : $"bindertrace: internal error: {exception.Message} (a bug; run again with --verbose for details, and report it)");
         return (int)ExitCode.InternalError;
+    }
+
+    /// <summary>A failed write of stdout or of an export file, also when a worker thread's wrapper carries it.</summary>
+    private static IOException? OutputFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is OutputWriteException or ExportWriteException)
+            {
+                return (IOException)exception;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>stderr itself may be closed; the exit code still tells what happened.</summary>

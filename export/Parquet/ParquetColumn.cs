@@ -9,7 +9,7 @@ internal sealed record ParquetColumn(string Name, ColumnType Type, bool Optional
     internal PhysicalType Physical => Type switch
     {
         ColumnType.Int32 or ColumnType.UInt32 => PhysicalType.Int32,
-        ColumnType.Int64 or ColumnType.UInt64 or ColumnType.TimestampNanos => PhysicalType.Int64,
+        ColumnType.Int64 or ColumnType.UInt64 or ColumnType.TimestampNanos or ColumnType.TimestampMicros => PhysicalType.Int64,
         ColumnType.Double => PhysicalType.Double,
         ColumnType.Boolean => PhysicalType.Boolean,
         ColumnType.String => PhysicalType.ByteArray,

@@ -56,4 +56,20 @@ internal enum ColumnType
 
     /// <summary>INT64 annotated TIMESTAMP(isAdjustedToUTC=false, NANOS): trace clocks are not UTC instants.</summary>
     TimestampNanos,
+
+    /// <summary>INT64 annotated TIMESTAMP(isAdjustedToUTC=false, MICROS) and TIMESTAMP_MICROS: the timestamp every engine reads.</summary>
+    TimestampMicros,
+}
+
+/// <summary>How the exported tables write their timestamp columns (<c>export --timestamps</c>).</summary>
+public enum TimestampColumns
+{
+    /// <summary>Each <c>X_ns</c> column is TIMESTAMP(NANOS): exact, one column, read as a timestamp by DuckDB, pyarrow, Polars, Trino and Parquet.Net.</summary>
+    Nanos,
+
+    /// <summary>
+    /// Each <c>X_ns</c> column is a plain INT64 of nanoseconds (exact) and is followed by <c>X_us</c>, TIMESTAMP(MICROS)
+    /// truncated to the microsecond: no NANOS annotation anywhere, for Spark, BigQuery, Hive and older Trino.
+    /// </summary>
+    MicrosWithNanos,
 }

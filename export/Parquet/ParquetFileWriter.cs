@@ -21,6 +21,12 @@ public sealed record ParquetWriterOptions
     /// </summary>
     public bool DeltaTimestamps { get; init; }
 
+    /// <summary>
+    /// TIMESTAMP(NANOS) by default: exact and one column per time. Spark (before SPARK-44988), BigQuery, Hive and
+    /// older Trino refuse or truncate NANOS, so <see cref="TimestampColumns.MicrosWithNanos"/> writes what they read.
+    /// </summary>
+    public TimestampColumns Timestamps { get; init; } = TimestampColumns.Nanos;
+
     /// <summary>FileMetaData.created_by: "&lt;app&gt; version &lt;v&gt;" (FORMATS.md §4.3).</summary>
     public string CreatedBy { get; init; } = "bindertrace";
 

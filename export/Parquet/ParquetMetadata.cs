@@ -134,6 +134,18 @@ internal static class ParquetMetadataWriter
                 w.StructEnd();
                 w.StructEnd();
                 break;
+            case ColumnType.TimestampMicros:
+                // LogicalTypes.md: writers must add the legacy TIMESTAMP_MICROS to local timestamps too (older Hive and Spark read only that).
+                w.FieldI32(6, 10);                           // SchemaElement.converted_type = TIMESTAMP_MICROS
+                w.FieldStructBegin(10);                      // SchemaElement.logicalType
+                w.FieldStructBegin(8);                       // LogicalType.TIMESTAMP
+                w.FieldBool(1, false);                       // TimestampType.isAdjustedToUTC
+                w.FieldStructBegin(2);                       // TimestampType.unit
+                w.FieldEmptyStruct(2);                       // TimeUnit.MICROS
+                w.StructEnd();
+                w.StructEnd();
+                w.StructEnd();
+                break;
         }
 
         w.StructEnd();

@@ -25,10 +25,13 @@ internal sealed class TableDefinition<TRow>
 {
     private readonly List<ParquetColumn> _columns = [];
     private readonly List<Func<ParquetColumn, ColumnBinding<TRow>>> _bindings = [];
-
-    /// <summary>The encoding of timestamp buffers made by the <see cref="Bind"/> in progress.</summary>
-    private bool _deltaTimestamps;
     private readonly List<bool[]?> _presence = [];
+
+    /// <summary>Per declared column, the getter of a timestamp column (null for other columns): its µs companion reads it.</summary>
+    private readonly List<Func<ParquetColumn, ColumnBinding<TRow>>?> _microsBindings = [];
+
+    /// <summary>The timestamp options of the <see cref="Bind"/> in progress.</summary>
+    private ParquetWriterOptions _options = ParquetWriterOptions.Default;
 
     public TableDefinition(string name)
         : this(name, null, 1)
@@ -44,8 +47,6 @@ internal sealed class TableDefinition<TRow>
     }
 
     public string Name { get; }
-
-    public IReadOnlyList<ParquetColumn> Columns => _columns;
 
     /// <summary>Null when the table has a single row class.</summary>
     public RowClass<TRow>? RowClassOf { get; }
@@ -79,12 +80,38 @@ internal sealed class TableDefinition<TRow>
 
     public TableDefinition<TRow> Double(string name, OptionalColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
 
-    /// <summary>Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false), PLAIN or DELTA_BINARY_PACKED (<see cref="ParquetWriterOptions.DeltaTimestamps"/>).</summary>
-    public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value) =>
-        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: false), c => new RequiredBinding<TRow, long>(TimestampBuffer(c), value), null);
+    /// <summary>
+    /// Nanoseconds on the trace clock, written as TIMESTAMP(NANOS, isAdjustedToUTC=false), PLAIN or DELTA_BINARY_PACKED
+    /// (<see cref="ParquetWriterOptions.DeltaTimestamps"/>); with <see cref="TimestampColumns.MicrosWithNanos"/> a plain
+    /// INT64 followed by its TIMESTAMP(MICROS) column (<see cref="MicrosName"/>).
+    /// </summary>
+    public TableDefinition<TRow> Timestamp(string name, ColumnValue<TRow, long> value)
+    {
+        ColumnValue<TRow, long> micros = (in TRow row) => FloorMicros(value(in row));
+        return Add(
+            new ParquetColumn(name, ColumnType.TimestampNanos, Optional: false),
+            c => new RequiredBinding<TRow, long>(TimestampBuffer(c), value),
+            null,
+            c => new RequiredBinding<TRow, long>(TimestampBuffer(c), micros));
+    }
 
-    public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value) =>
-        Add(new ParquetColumn(name, ColumnType.TimestampNanos, Optional: true), c => new OptionalBinding<TRow, long>(TimestampBuffer(c), value), null);
+    public TableDefinition<TRow> Timestamp(string name, OptionalColumnValue<TRow, long> value)
+    {
+        OptionalColumnValue<TRow, long> micros = (in TRow row, out long v) =>
+        {
+            var present = value(in row, out var ns);
+            v = FloorMicros(ns);
+            return present;
+        };
+        return Add(
+            new ParquetColumn(name, ColumnType.TimestampNanos, Optional: true),
+            c => new OptionalBinding<TRow, long>(TimestampBuffer(c), value),
+            null,
+            c => new OptionalBinding<TRow, long>(TimestampBuffer(c), micros));
+    }
+
+    /// <summary>The name of a timestamp column's TIMESTAMP(MICROS) companion: <c>start_ns</c> → <c>start_us</c>.</summary>
+    public static string MicrosName(string name) => (name.EndsWith("_ns", StringComparison.Ordinal) ? name[..^3] : name) + "_us";
 
     public TableDefinition<TRow> Boolean(string name, ColumnValue<TRow, bool> value) =>
         Add(new ParquetColumn(name, ColumnType.Boolean, Optional: false), c => new RequiredBinding<TRow, bool>(new BooleanColumnBuffer(c), value), null);
@@ -100,24 +127,45 @@ internal sealed class TableDefinition<TRow>
     public TableDefinition<TRow> String(string name, ColumnValue<TRow, string?> value, bool optional = false, bool dictionary = false, int[]? presentIn = null) =>
         Add(new ParquetColumn(name, ColumnType.String, optional || presentIn is not null, dictionary), c => new StringBinding<TRow>(new StringColumnBuffer(c), value), presentIn);
 
-    /// <summary>Per row class, whether column <paramref name="column"/> can hold a value in its rows; null when it can in every row.</summary>
-    public IReadOnlyList<bool>? PresenceOf(int column) => _presence[column];
-
-    /// <summary>Fresh buffers bound to the getters, one per column in schema order.</summary>
-    internal ColumnBinding<TRow>[] Bind(ParquetWriterOptions options)
+    /// <summary>
+    /// Fresh buffers bound to the getters, one per column of the file's schema in order (a timestamp column may
+    /// bring its µs companion, <see cref="ParquetWriterOptions.Timestamps"/>), each with the row classes it can hold
+    /// a value in (null: every row).
+    /// </summary>
+    internal (ColumnBinding<TRow>[] Bindings, IReadOnlyList<bool>?[] Presence) Bind(ParquetWriterOptions options)
     {
-        _deltaTimestamps = options.DeltaTimestamps;
-        var bindings = new ColumnBinding<TRow>[_columns.Count];
-        for (var i = 0; i < bindings.Length; i++)
+        _options = options;
+        var bindings = new List<ColumnBinding<TRow>>(_columns.Count);
+        var presence = new List<IReadOnlyList<bool>?>(_columns.Count);
+        for (var i = 0; i < _columns.Count; i++)
         {
-            bindings[i] = _bindings[i](_columns[i]);
+            var column = _columns[i];
+            var micros = _microsBindings[i];
+            if (micros is null || options.Timestamps == TimestampColumns.Nanos)
+            {
+                bindings.Add(_bindings[i](column));
+                presence.Add(_presence[i]);
+                continue;
+            }
+
+            bindings.Add(_bindings[i](column with { Type = ColumnType.Int64 }));
+            presence.Add(_presence[i]);
+            bindings.Add(micros(column with { Name = MicrosName(column.Name), Type = ColumnType.TimestampMicros }));
+            presence.Add(_presence[i]);
         }
 
-        return bindings;
+        return (bindings.ToArray(), presence.ToArray());
     }
 
+    /// <summary>The names a declared column may take in a file: a timestamp's µs companion is reserved too.</summary>
+    private static string[] NamesOf(ParquetColumn column) =>
+        column.Type == ColumnType.TimestampNanos ? [column.Name, MicrosName(column.Name)] : [column.Name];
+
+    /// <summary>Floor, not truncation toward zero, so a time before the clock's zero stays in its own microsecond.</summary>
+    private static long FloorMicros(long ns) => ns >= 0 ? ns / 1000 : ((ns + 1) / 1000) - 1;
+
     private ValueColumnBuffer<long> TimestampBuffer(ParquetColumn column) =>
-        _deltaTimestamps ? new DeltaColumnBuffer(column) : new FixedWidthColumnBuffer<long>(column);
+        _options.DeltaTimestamps ? new DeltaColumnBuffer(column) : new FixedWidthColumnBuffer<long>(column);
 
     private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, ColumnValue<TRow, T> value, int[]? presentIn)
         where T : unmanaged =>
@@ -127,9 +175,10 @@ internal sealed class TableDefinition<TRow>
         where T : unmanaged =>
         Add(new ParquetColumn(name, type, Optional: true), c => new OptionalBinding<TRow, T>(new FixedWidthColumnBuffer<T>(c), value), presentIn);
 
-    private TableDefinition<TRow> Add(ParquetColumn column, Func<ParquetColumn, ColumnBinding<TRow>> bind, int[]? presentIn)
+    private TableDefinition<TRow> Add(
+        ParquetColumn column, Func<ParquetColumn, ColumnBinding<TRow>> bind, int[]? presentIn, Func<ParquetColumn, ColumnBinding<TRow>>? bindMicros = null)
     {
-        if (_columns.Exists(c => c.Name == column.Name))
+        if (_columns.Exists(c => NamesOf(c).Intersect(NamesOf(column)).Any()))
         {
             throw new ArgumentException($"Table '{Name}' already has a column '{column.Name}'.", nameof(column));
         }
@@ -147,6 +196,7 @@ internal sealed class TableDefinition<TRow>
         _columns.Add(column);
         _bindings.Add(bind);
         _presence.Add(presence);
+        _microsBindings.Add(bindMicros);
         return this;
     }
 }

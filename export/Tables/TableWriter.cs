@@ -47,7 +47,7 @@ internal sealed class TableWriter<TRow>
     {
         Table = table;
         _options = options;
-        _bindings = table.Bind(options);
+        (_bindings, var presenceOfColumn) = table.Bind(options);
         _buffers = Array.ConvertAll(_bindings, b => b.Buffer);
         _rowClassOf = table.RowClassOf;
 
@@ -55,7 +55,7 @@ internal sealed class TableWriter<TRow>
         _groupOfColumn = new int[_bindings.Length];
         for (var column = 0; column < _bindings.Length; column++)
         {
-            var presence = _rowClassOf is null ? null : table.PresenceOf(column);
+            var presence = _rowClassOf is null ? null : presenceOfColumn[column];
             var group = presence is null ? -1 : groups.FindIndex(g => g.SequenceEqual(presence));
             if (presence is not null && group < 0)
             {
@@ -75,7 +75,7 @@ internal sealed class TableWriter<TRow>
 
         _groupRows = groups.ConvertAll(_ => new int[ChunkRows]).ToArray();
         _groupRowCounts = new int[groups.Count];
-        _file = new ParquetFileWriter(stream, table.Columns, options);
+        _file = new ParquetFileWriter(stream, Array.ConvertAll(_buffers, b => b.Column), options);
     }
 
     public TableDefinition<TRow> Table { get; }

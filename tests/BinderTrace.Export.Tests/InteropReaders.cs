@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 
 namespace BinderTrace.Tests;
@@ -19,8 +17,10 @@ public sealed record ReaderSummary(
 public sealed record ColumnSummary(long Count, string? Sum, string? Min, string? Max);
 
 /// <summary>
-/// Runs the independent Parquet readers (DuckDB, hyparquet, parquet-wasm) through Node.js. Their packages
-/// are pinned in tests/interop/package-lock.json; a missing install is a test failure, never a skip.
+/// Runs the independent Parquet readers (DuckDB, hyparquet, parquet-wasm) through Node.js: one long-lived
+/// <c>summarize.mjs --serve</c> process per reader for the whole test run, asked one query at a time (starting
+/// node and loading a reader per query made these tests minutes long). Their packages are pinned in
+/// tests/interop/package-lock.json; a missing install or a missing node is a test failure, never a skip.
 /// </summary>
 public static class InteropReaders
 {
@@ -30,9 +30,25 @@ public static class InteropReaders
 
     public static readonly string[] All = [DuckDb, Hyparquet, ParquetWasm];
 
+    private static readonly Dictionary<string, NodeReaderProcess> Processes = new(StringComparer.Ordinal);
+
     public static string InteropDirectory => Path.Combine(RepositoryPaths.Root, "tests", "interop");
 
     public static ReaderSummary Summarize(string reader, string path)
+    {
+        var request = JsonSerializer.Serialize(new Dictionary<string, string> { ["reader"] = reader, ["path"] = path });
+        return Parse(ProcessFor(reader).Ask(request, $"{reader} on {path}"));
+    }
+
+    /// <summary>Runs one SQL statement in DuckDB; the rows as DuckDB renders them to JSON (big integers as strings).</summary>
+    public static JsonElement DuckDbQuery(string sql)
+    {
+        var request = JsonSerializer.Serialize(new Dictionary<string, string> { ["sql"] = sql });
+        using var answer = JsonDocument.Parse(ProcessFor(DuckDb).Ask(request, $"DuckDB query {sql}"));
+        return answer.RootElement.Clone();
+    }
+
+    private static NodeReaderProcess ProcessFor(string reader)
     {
         var modules = Path.Combine(InteropDirectory, "node_modules");
         if (!Directory.Exists(Path.Combine(modules, "@duckdb", "node-api")) || !Directory.Exists(Path.Combine(modules, "hyparquet"))
@@ -41,23 +57,16 @@ public static class InteropReaders
             Assert.Fail($"The Parquet interop readers are not installed in {modules}. Run `npm install --prefix tests/interop` from the repository root (versions pinned by its package-lock.json).");
         }
 
-        var start = new ProcessStartInfo("node")
+        lock (Processes)
         {
-            WorkingDirectory = InteropDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(InteropDirectory, "summarize.mjs"));
-        start.ArgumentList.Add(reader);
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var stderr = stderrTask.GetAwaiter().GetResult();
-        Assert.True(process.ExitCode == 0, $"{reader} failed on {path} (exit {process.ExitCode}):\n{stderr}");
-        return Parse(stdout);
+            if (!Processes.TryGetValue(reader, out var process))
+            {
+                process = new NodeReaderProcess(Path.Combine(InteropDirectory, "summarize.mjs"));
+                Processes[reader] = process;
+            }
+
+            return process;
+        }
     }
 
     private static ReaderSummary Parse(string json)

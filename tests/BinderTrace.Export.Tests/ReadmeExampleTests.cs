@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
@@ -63,20 +61,7 @@ public sealed class ReadmeExampleTests
         var block = readme[(readme.IndexOf("<!-- readme-sql-begin -->", StringComparison.Ordinal) + 25)..readme.IndexOf("<!-- readme-sql-end -->", StringComparison.Ordinal)];
         var sql = block.Replace("```sql", "", StringComparison.Ordinal).Replace("```", "", StringComparison.Ordinal)
             .Replace("'exports/", $"'{exports}/", StringComparison.Ordinal);
-        var sqlFile = Path.Combine(Path.GetDirectoryName(exports)!, "readme.sql");
-        File.WriteAllText(sqlFile, sql);
-        InteropReaders.Summarize(InteropReaders.DuckDb, Directory.GetFiles(exports, "*.parquet", SearchOption.AllDirectories)[0]); // fails clearly if the interop readers are not installed
-
-        var start = new ProcessStartInfo("node") { WorkingDirectory = InteropReaders.InteropDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(InteropReaders.InteropDirectory, "query.mjs"));
-        start.ArgumentList.Add(sqlFile);
-        using var node = Process.Start(start)!;
-        var stderr = node.StandardError.ReadToEndAsync();
-        var stdout = node.StandardOutput.ReadToEnd();
-        node.WaitForExit();
-        Assert.True(node.ExitCode == 0, stderr.GetAwaiter().GetResult());
-        using var json = JsonDocument.Parse(stdout);
-        return json.RootElement.EnumerateArray()
+        return InteropReaders.DuckDbQuery(sql).EnumerateArray()
             .Select(r => (r.GetProperty("kernel").ToString(), r.GetProperty("holds").ToString(), r.GetProperty("p99_ns").ToString(), r.GetProperty("max_ns").ToString()))
             .ToList();
     }

@@ -1,25 +1,39 @@
 // Reads a Parquet file, or a folder of them (a Hive-partitioned dataset), with one independent reader and
-// prints one JSON object: row count, per-column non-null count / sum / min / max (integers and timestamps
-// as exact decimal strings of their raw value, timestamps in ns; doubles as the reader prints them), the footer key/value metadata and
+// gives one JSON object: row count, per-column non-null count / sum / min / max (integers and timestamps
+// as exact decimal strings of their raw value, timestamps of any unit in ns; doubles as the reader prints them), the footer key/value metadata and
 // created_by and the row-group count (single files only). Used by BinderTrace.Export.Tests.
-//   node summarize.mjs duckdb|hyparquet|parquet-wasm PATH
+//   node summarize.mjs duckdb|hyparquet|parquet-wasm PATH     one summary on stdout
+//   node summarize.mjs --serve                                  many: one JSON request per stdin line,
+//     {"reader": R, "path": P} or {"sql": S} (DuckDB rows as JSON), one {"ok": …} line back per request.
+// The tests keep one --serve process per reader for the whole run: starting node and loading DuckDB's native
+// library or parquet-wasm's module once instead of per query is most of the interop tests' time.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-
-const [reader, target] = process.argv.slice(2);
-const isDir = statSync(target).isDirectory();
+import { createInterface } from 'node:readline';
 
 function parquetFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap(e =>
     e.isDirectory() ? parquetFiles(join(dir, e.name)) : e.name.endsWith('.parquet') ? [join(dir, e.name)] : []).sort();
 }
-const files = isDir ? parquetFiles(target) : [target];
 const bytesOf = f => { const b = readFileSync(f); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
 
-async function duckdb() {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const db = await DuckDBInstance.create(':memory:');
-  const con = await db.connect();
+let duckConnection;
+async function duckdbConnect() {
+  if (!duckConnection) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    duckConnection = await db.connect();
+  }
+  return duckConnection;
+}
+
+async function sqlRows(sql) {
+  const con = await duckdbConnect();
+  return (await con.runAndReadAll(sql)).getRowObjectsJson();
+}
+
+async function duckdb(reader, target, isDir) {
+  const con = await duckdbConnect();
   const q = async sql => (await con.runAndReadAll(sql)).getRowObjectsJson();
   const src = isDir
     ? `read_parquet('${target}/**/*.parquet', hive_partitioning = true)`
@@ -29,7 +43,7 @@ async function duckdb() {
   for (const [name, type] of Object.entries(types)) {
     const c = `"${name}"`;
     let v = c;
-    if (type === 'TIMESTAMP_NS') v = `epoch_ns(${c})`;
+    if (type === 'TIMESTAMP_NS' || type === 'TIMESTAMP') v = `epoch_ns(${c})`;
     if (type === 'BOOLEAN') {
       exprs.push(`count(${c})::VARCHAR`, `sum(${c}::INTEGER)::VARCHAR`, 'NULL', 'NULL');
     } else if (type === 'VARCHAR') {
@@ -55,7 +69,7 @@ async function duckdb() {
   return result;
 }
 
-async function hyparquet() {
+async function hyparquet(reader, target, isDir, files) {
   const { parquetReadObjects, parquetMetadata } = await import('hyparquet');
   const { compressors } = await import('hyparquet-compressors');
   const columns = {};
@@ -70,7 +84,7 @@ async function hyparquet() {
       result.rowGroups = meta.row_groups.length;
     }
     const doubles = new Set(meta.schema.filter(e => e.type === 'DOUBLE' || e.type === 'FLOAT').map(e => e.name));
-    const objects = await parquetReadObjects({ file, compressors, parsers: { timestampFromNanoseconds: n => n } });
+    const objects = await parquetReadObjects({ file, compressors, parsers: { timestampFromNanoseconds: n => n, timestampFromMicroseconds: n => BigInt(n) * 1000n } });
     rows += objects.length;
     for (const o of objects) {
       for (const [name, value] of Object.entries(o)) {
@@ -98,7 +112,7 @@ async function hyparquet() {
   return { reader, rows, columns, ...result };
 }
 
-async function parquetWasm() {
+async function parquetWasm(reader, target, isDir, files) {
   const { readParquet, ParquetFile } = await import('parquet-wasm');
   let rows = 0;
   const result = {};
@@ -118,8 +132,38 @@ async function parquetWasm() {
 }
 
 const readers = { duckdb, hyparquet, 'parquet-wasm': parquetWasm };
-if (!readers[reader]) {
-  console.error(`unknown reader '${reader}'; expected one of ${Object.keys(readers).join(', ')}`);
-  process.exit(2);
+
+async function summarize(reader, target) {
+  if (!readers[reader]) {
+    throw new Error(`unknown reader '${reader}'; expected one of ${Object.keys(readers).join(', ')}`);
+  }
+  const isDir = statSync(target).isDirectory();
+  return readers[reader](reader, target, isDir, isDir ? parquetFiles(target) : [target]);
 }
-console.log(JSON.stringify(await readers[reader]()));
+
+async function answer(line) {
+  try {
+    const request = JSON.parse(line);
+    const result = request.sql !== undefined ? await sqlRows(request.sql) : await summarize(request.reader, request.path);
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: String(error?.stack ?? error) };
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  // Requests are answered one at a time, in order: the caller waits for each answer before the next request.
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() !== '') {
+      process.stdout.write(JSON.stringify(await answer(line)) + '\n');
+    }
+  }
+} else {
+  const [reader, target] = process.argv.slice(2);
+  try {
+    console.log(JSON.stringify(await summarize(reader, target)));
+  } catch (error) {
+    console.error(String(error?.stack ?? error));
+    process.exit(2);
+  }
+}
