@@ -12,7 +12,7 @@ namespace BinderTrace.Tests;
 /// structural improvement of binder's write holds, the reverse failing the gate. Minutes of CPU: kept out of
 /// the fast suite by its trait.
 /// </summary>
-[Trait("Category", "DecisionQuality")]
+[Trait("Category", "Slow")]
 public sealed class DecisionQualityTests
 {
     private const int Pairs = 100;

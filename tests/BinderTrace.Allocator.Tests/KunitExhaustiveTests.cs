@@ -27,6 +27,7 @@ public sealed class KunitExhaustiveTests
         Assert.Equal(750_000, EnumerateCases().Count());
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Styles))]
     public void Sampled_cases_hold_the_kernel_expectations(PageInstallStyle style)

@@ -55,6 +55,7 @@ public sealed class ReplayValidationTests
         AssertWithin(real.BinderWriteHoldP50Ns, replay.BinderWriteHoldP50Ns, 0.10, "binder write hold p50");
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("light")]
     [InlineData("contended")]

@@ -10,7 +10,7 @@ namespace BinderTrace.Tests;
 /// P(|Z| &lt; 1.96 / 2) ≈ 67 % — the block bootstrap must do much better. Seeds are fixed, so these tests are
 /// deterministic; they are in the Simulation trait (a few seconds).
 /// </summary>
-[Trait("Category", "Simulation")]
+[Trait("Category", "Slow")]
 public sealed class ComparisonBootstrapTests
 {
     private const double Shift = 0.5;

@@ -11,6 +11,7 @@ namespace BinderTrace.Tests;
 /// the per-VMA lock or <c>mmap_read_lock</c> and "never" takes the write lock on that path (§4). So binder's
 /// mmap_lock write holds exist on 6.1 and vanish on 7.3 — a structural change one run of each must decide.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ComparisonRealTraceTests
 {
     private static readonly Lazy<TraceMeasurement> RangeWrite = new(() => Load("6.1.0-56-amd64"));

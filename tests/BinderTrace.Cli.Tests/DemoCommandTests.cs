@@ -2,6 +2,7 @@ namespace BinderTrace.Tests;
 
 public sealed class DemoCommandTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void Default_demo_shows_binder_write_holds_vanishing_from_page_write_to_page_concurrent()
     {
@@ -17,6 +18,7 @@ public sealed class DemoCommandTests
         Assert.Contains("bindertrace report", result.Output);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Demo_states_one_overall_verdict_decided_by_the_headline_metrics()
     {
@@ -29,6 +31,7 @@ public sealed class DemoCommandTests
         Assert.Contains("the headline metrics above decide the overall verdict", result.Output, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void No_relative_interval_of_the_demo_goes_below_minus_100_percent()
     {

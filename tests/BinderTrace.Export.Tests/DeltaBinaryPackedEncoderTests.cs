@@ -64,6 +64,7 @@ public sealed class DeltaBinaryPackedEncoderTests
     }
 
     [Fact]
+    [Trait("Category", "Interop")]
     public void Every_reader_reads_back_timestamps_that_go_backwards_jump_far_and_have_nulls()
     {
         // A nearly sorted clock with a step back every 50 rows, a 2^40 ns gap every 997 rows and a null every 7th row,

@@ -14,6 +14,7 @@ namespace BinderTrace.Tests;
 /// report's own distributions (counts and totals kept while analysing), the tables from the row stream, so the
 /// two paths check each other.
 /// </summary>
+[Trait("Category", "Interop")]
 public sealed class ExportAgainstReportTests
 {
     private static readonly string Fixture = RepositoryPaths.Fixture("ftrace", "6.12.107+deb13-amd64-light.trace.txt.gz");

@@ -11,6 +11,7 @@ namespace BinderTrace.Tests;
 /// open with the file's own schema in Parquet.Net, DuckDB, hyparquet and parquet-wasm alike. T is the real 6.12
 /// light capture; counts from the text with the shell commands beside them.
 /// </summary>
+[Trait("Category", "Interop")]
 public sealed class ParquetNetInteropTests
 {
     private static readonly string Trace = RepositoryPaths.SharedCapture("6.12.107+deb13-amd64", "light");

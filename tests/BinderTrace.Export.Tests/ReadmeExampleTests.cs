@@ -9,6 +9,7 @@ namespace BinderTrace.Tests;
 /// Runs the DuckDB query of README.md ("p99 of binder's mmap_lock write holds per kernel") against a
 /// dataset exported the way the README says, with hold durations chosen so the answer is known by hand.
 /// </summary>
+[Trait("Category", "Interop")]
 public sealed class ReadmeExampleTests
 {
     [Fact]

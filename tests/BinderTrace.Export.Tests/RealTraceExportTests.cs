@@ -11,6 +11,7 @@ namespace BinderTrace.Tests;
 /// with independent readers against counts taken from the trace text with shell tools. T below is
 /// /work/shared/traces/6.12.107+deb13-amd64/light/trace.txt.gz.
 /// </summary>
+[Trait("Category", "Interop")]
 public sealed class RealTraceExportTests
 {
     private static readonly string Trace = Path.Combine(

@@ -10,6 +10,7 @@ namespace BinderTrace.Tests;
 /// parquet-wasm. Expected aggregates are computed here from the input rows (LINQ / BigInteger), never from
 /// the writer, and every reader must agree with them exactly.
 /// </summary>
+[Trait("Category", "Interop")]
 public sealed class TableWriterInteropTests
 {
     private const int RowCount = 5000;

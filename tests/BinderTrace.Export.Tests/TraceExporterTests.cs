@@ -20,6 +20,7 @@ public sealed class TraceExporterTests
     private const string FingerprintTwo = "sha256:2fb855f71c9a0328e0b08778b18085694c11ab4b67bb9e9032644eac22fc081d";
 
     [Fact]
+    [Trait("Category", "Interop")]
     public void Events_table_carries_every_typed_field_in_its_own_column()
     {
         using var dir = new TempDirectory();
@@ -78,6 +79,7 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    [Trait("Category", "Interop")]
     public void Analysis_tables_stream_the_sink_rows_of_every_trace_into_one_file_each()
     {
         using var dir = new TempDirectory();
@@ -124,6 +126,7 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    [Trait("Category", "Interop")]
     public void Partitioned_export_is_one_hive_dataset_per_table()
     {
         using var dir = new TempDirectory();

@@ -12,6 +12,7 @@ public sealed partial class ReportHtmlTests(CaptureOutputs outputs) : IClassFixt
 {
     public static TheoryData<string> Kernels => new() { "6.1.0-56-amd64", "6.12.107+deb13-amd64", "7.3.4+deb13-amd64" };
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Every_number_tagged_with_a_json_path_equals_report_json(string kernel)

@@ -14,6 +14,7 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
 
     private sealed record Slice(string Name, string Category, long Pid, long Tid, long StartNs, long DurationNs, JsonElement Args);
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Slices_are_the_rows_of_the_locks_and_pages_tables(string kernel)
