@@ -17,14 +17,14 @@ public sealed record ReaderSummary(
 public sealed record ColumnSummary(long Count, string? Sum, string? Min, string? Max);
 
 /// <summary>
-/// Runs the independent Parquet readers (DuckDB, hyparquet, parquet-wasm) through Node.js: one long-lived
-/// <c>summarize.mjs --serve</c> process per reader for the whole test run, asked one query at a time (starting
-/// node and loading a reader per query made these tests minutes long). Their packages are pinned in
-/// tests/interop/package-lock.json; a missing install or a missing node is a test failure, never a skip.
+/// The independent Parquet readers: DuckDB in-process (<see cref="DuckDbReader"/>), hyparquet and parquet-wasm
+/// through Node.js, one long-lived <c>summarize.mjs --serve</c> process per reader for the whole test run, asked one
+/// file at a time (starting node and loading a reader per query made these tests minutes long). The npm packages
+/// are pinned in tests/interop/package-lock.json; a missing install or a missing node is a test failure, never a skip.
 /// </summary>
 public static class InteropReaders
 {
-    public const string DuckDb = "duckdb";
+    public const string DuckDb = DuckDbReader.Name;
     public const string Hyparquet = "hyparquet";
     public const string ParquetWasm = "parquet-wasm";
 
@@ -36,23 +36,19 @@ public static class InteropReaders
 
     public static ReaderSummary Summarize(string reader, string path)
     {
+        if (reader == DuckDb)
+        {
+            return DuckDbReader.Summarize(path);
+        }
+
         var request = JsonSerializer.Serialize(new Dictionary<string, string> { ["reader"] = reader, ["path"] = path });
         return Parse(ProcessFor(reader).Ask(request, $"{reader} on {path}"));
-    }
-
-    /// <summary>Runs one SQL statement in DuckDB; the rows as DuckDB renders them to JSON (big integers as strings).</summary>
-    public static JsonElement DuckDbQuery(string sql)
-    {
-        var request = JsonSerializer.Serialize(new Dictionary<string, string> { ["sql"] = sql });
-        using var answer = JsonDocument.Parse(ProcessFor(DuckDb).Ask(request, $"DuckDB query {sql}"));
-        return answer.RootElement.Clone();
     }
 
     private static NodeReaderProcess ProcessFor(string reader)
     {
         var modules = Path.Combine(InteropDirectory, "node_modules");
-        if (!Directory.Exists(Path.Combine(modules, "@duckdb", "node-api")) || !Directory.Exists(Path.Combine(modules, "hyparquet"))
-            || !Directory.Exists(Path.Combine(modules, "parquet-wasm")))
+        if (!Directory.Exists(Path.Combine(modules, "hyparquet")) || !Directory.Exists(Path.Combine(modules, "parquet-wasm")))
         {
             Assert.Fail($"The Parquet interop readers are not installed in {modules}. Run `npm install --prefix tests/interop` from the repository root (versions pinned by its package-lock.json).");
         }

@@ -62,8 +62,6 @@ public sealed class ReadmeExampleTests
         var block = readme[(readme.IndexOf("<!-- readme-sql-begin -->", StringComparison.Ordinal) + 25)..readme.IndexOf("<!-- readme-sql-end -->", StringComparison.Ordinal)];
         var sql = block.Replace("```sql", "", StringComparison.Ordinal).Replace("```", "", StringComparison.Ordinal)
             .Replace("'exports/", $"'{exports}/", StringComparison.Ordinal);
-        return InteropReaders.DuckDbQuery(sql).EnumerateArray()
-            .Select(r => (r.GetProperty("kernel").ToString(), r.GetProperty("holds").ToString(), r.GetProperty("p99_ns").ToString(), r.GetProperty("max_ns").ToString()))
-            .ToList();
+        return DuckDbReader.Query(sql).Select(r => (r["kernel"]!, r["holds"]!, r["p99_ns"]!, r["max_ns"]!)).ToList();
     }
 }

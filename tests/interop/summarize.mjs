@@ -2,11 +2,12 @@
 // gives one JSON object: row count, per-column non-null count / sum / min / max (integers and timestamps
 // as exact decimal strings of their raw value, timestamps of any unit in ns; doubles as the reader prints them), the footer key/value metadata and
 // created_by and the row-group count (single files only). Used by BinderTrace.Export.Tests.
-//   node summarize.mjs duckdb|hyparquet|parquet-wasm PATH     one summary on stdout
-//   node summarize.mjs --serve                                  many: one JSON request per stdin line,
-//     {"reader": R, "path": P} or {"sql": S} (DuckDB rows as JSON), one {"ok": …} line back per request.
-// The tests keep one --serve process per reader for the whole run: starting node and loading DuckDB's native
-// library or parquet-wasm's module once instead of per query is most of the interop tests' time.
+// DuckDB, the third reader, runs in-process in the tests (DuckDB.NET).
+//   node summarize.mjs hyparquet|parquet-wasm PATH     one summary on stdout
+//   node summarize.mjs --serve                          many: one JSON request {"reader": R, "path": P} per stdin
+//                                                       line, one {"ok": …} line back per request.
+// The tests keep one --serve process per reader for the whole run: starting node and loading parquet-wasm's
+// module once instead of per query was most of the interop tests' time.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,58 +17,6 @@ function parquetFiles(dir) {
     e.isDirectory() ? parquetFiles(join(dir, e.name)) : e.name.endsWith('.parquet') ? [join(dir, e.name)] : []).sort();
 }
 const bytesOf = f => { const b = readFileSync(f); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
-
-let duckConnection;
-async function duckdbConnect() {
-  if (!duckConnection) {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const db = await DuckDBInstance.create(':memory:');
-    duckConnection = await db.connect();
-  }
-  return duckConnection;
-}
-
-async function sqlRows(sql) {
-  const con = await duckdbConnect();
-  return (await con.runAndReadAll(sql)).getRowObjectsJson();
-}
-
-async function duckdb(reader, target, isDir) {
-  const con = await duckdbConnect();
-  const q = async sql => (await con.runAndReadAll(sql)).getRowObjectsJson();
-  const src = isDir
-    ? `read_parquet('${target}/**/*.parquet', hive_partitioning = true)`
-    : `read_parquet('${target}')`;
-  const types = Object.fromEntries((await q(`DESCRIBE SELECT * FROM ${src}`)).map(r => [r.column_name, r.column_type]));
-  const exprs = [];
-  for (const [name, type] of Object.entries(types)) {
-    const c = `"${name}"`;
-    let v = c;
-    if (type === 'TIMESTAMP_NS' || type === 'TIMESTAMP') v = `epoch_ns(${c})`;
-    if (type === 'BOOLEAN') {
-      exprs.push(`count(${c})::VARCHAR`, `sum(${c}::INTEGER)::VARCHAR`, 'NULL', 'NULL');
-    } else if (type === 'VARCHAR') {
-      exprs.push(`count(${c})::VARCHAR`, 'NULL', `min(${c})`, `max(${c})`);
-    } else {
-      exprs.push(`count(${c})::VARCHAR`, `sum(${v})::VARCHAR`, `min(${v})::VARCHAR`, `max(${v})::VARCHAR`);
-    }
-  }
-  const row = (await con.runAndReadAll(`SELECT count(*)::VARCHAR, ${exprs.join(', ')} FROM ${src}`)).getRowsJson()[0];
-  const columns = {};
-  Object.keys(types).forEach((name, i) => {
-    const [count, sum, min, max] = row.slice(1 + 4 * i, 5 + 4 * i);
-    columns[name] = { count: Number(count), sum, min, max };
-  });
-  const result = { reader, rows: Number(row[0]), types, columns };
-  if (!isDir) {
-    result.rowGroups = Number((await q(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata('${target}')`))[0].n);
-    const kv = await q(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${target}')`);
-    result.metadata = Object.fromEntries(kv.map(r => [r.k, r.v]));
-    result.encodings = Object.fromEntries((await q(
-      `SELECT path_in_schema AS p, string_agg(DISTINCT encodings, ',') AS e FROM parquet_metadata('${target}') GROUP BY 1`)).map(r => [r.p, r.e]));
-  }
-  return result;
-}
 
 async function hyparquet(reader, target, isDir, files) {
   const { parquetReadObjects, parquetMetadata } = await import('hyparquet');
@@ -131,7 +80,7 @@ async function parquetWasm(reader, target, isDir, files) {
   return { reader, rows, columns: {}, ...result };
 }
 
-const readers = { duckdb, hyparquet, 'parquet-wasm': parquetWasm };
+const readers = { hyparquet, 'parquet-wasm': parquetWasm };
 
 async function summarize(reader, target) {
   if (!readers[reader]) {
@@ -144,8 +93,7 @@ async function summarize(reader, target) {
 async function answer(line) {
   try {
     const request = JSON.parse(line);
-    const result = request.sql !== undefined ? await sqlRows(request.sql) : await summarize(request.reader, request.path);
-    return { ok: true, result };
+    return { ok: true, result: await summarize(request.reader, request.path) };
   } catch (error) {
     return { ok: false, error: String(error?.stack ?? error) };
   }
