@@ -13,6 +13,7 @@ namespace BinderTrace.Tests;
 /// event order within one allocation, one free and one shrunk page) must agree. Both sides go through the same
 /// <see cref="StructuralSignatureTracker"/>.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FidelityTests
 {
     private static readonly string[] AllocatorEventPrefixes = ["binder_update_page_range", "binder_alloc_", "binder_free_", "binder_unmap_", "mmap_lock_"];

@@ -76,6 +76,7 @@ public sealed class ReplayValidationTests
         Assert.True(replay.OthersBlockedByBinderNs <= real612.OthersBlockedByBinderNs / 100, $"{replay.OthersBlockedByBinderNs} ns blocked by binder, real 6.12 {real612.OthersBlockedByBinderNs} ns");
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("light")]
     [InlineData("contended")]

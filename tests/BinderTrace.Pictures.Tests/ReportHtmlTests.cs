@@ -54,6 +54,7 @@ public sealed partial class ReportHtmlTests(CaptureOutputs outputs) : IClassFixt
         }
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Install_and_reclaim_strips_count_what_the_report_counts(string kernel)

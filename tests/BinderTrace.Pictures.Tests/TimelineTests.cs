@@ -66,6 +66,7 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
         Assert.Equal(0, document.GetProperty("metadata").GetProperty("unmatched_page_operations").GetInt64());
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Kernels))]
     public void File_follows_the_trace_event_format(string kernel)
