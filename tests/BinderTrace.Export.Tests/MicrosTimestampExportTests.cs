@@ -52,6 +52,12 @@ public sealed class MicrosTimestampExportTests
         Assert.Equal(("BIGINT", "TIMESTAMP"), (duck.Types["ts_ns"], duck.Types["ts_us"]));
         Assert.Equal(new[] { "ts_ns", "ts_us" }, duck.Types.Keys.Where(k => k.StartsWith("ts_", StringComparison.Ordinal)));  // side by side, in this order
         Assert.Equal(12, InteropReaders.Summarize(InteropReaders.ParquetWasm, events).Rows);
+        // What Spark and Hive look at: the µs column carries the legacy TIMESTAMP_MICROS beside the local (not UTC)
+        // logical type, as LogicalTypes.md asks of writers; the exact ns column is a bare INT64.
+        var schema = DuckDbReader.Query($"SELECT name, converted_type, logical_type FROM parquet_schema('{events}') WHERE name LIKE 'ts_%' ORDER BY name");
+        Assert.Equal(("ts_ns", null, null), (schema[0]["name"], schema[0]["converted_type"], schema[0]["logical_type"]));
+        Assert.Equal(("ts_us", "TIMESTAMP_MICROS"), (schema[1]["name"], schema[1]["converted_type"]));
+        Assert.Matches("isAdjustedToUTC=(0|false).*MICROS", schema[1]["logical_type"]);
 
         var net = ParquetNetReader.Summarize(events);
         Assert.Equal((nameof(Int64), nameof(DateTime)), (net.Types["ts_ns"], net.Types["ts_us"]));
