@@ -6,7 +6,7 @@ namespace BinderTrace.Pictures.Html;
 
 /// <summary>
 /// mmap_lock per mm as a Gantt: one lane per task, its holds on top (read and write apart, binder's in their own
-/// colours, the lanes of the report's top blockers shaded) and its waits beneath, over the drawing window.
+/// colours, the lanes of the report's top blockers shaded) and its waits beneath, over the span of the (focused) events.
 /// </summary>
 internal static class LockGantt
 {
@@ -20,10 +20,10 @@ internal static class LockGantt
 
     public static void Write(TextWriter output, TraceReport report, ReportPictureSink picture)
     {
-        var (start, end) = Bounds(report, picture.Window);
-        if (end < start)
+        var (start, end) = (report.FirstTimestamp, report.LastTimestamp);
+        if (start < 0)
         {
-            output.Write("<p class=\"note\">The drawing window does not overlap the trace: nothing to draw.</p>");
+            output.Write("<p class=\"note\">No events (in the focus): nothing to draw.</p>");
             return;
         }
 
@@ -33,7 +33,7 @@ internal static class LockGantt
         var holds = picture.Holds.Items.ToLookup(h => h.Mm);
         var waits = picture.Waits.Items.ToLookup(w => w.Mm);
         var mms = report.LocksByMm.Select(m => m.Mm).Where(mm => holds.Contains(mm) || waits.Contains(mm)).ToList();
-        output.Write($"<p class=\"note\">Window {HtmlPage.Number(start)} ns to {HtmlPage.Number(end)} ns ({HtmlPage.Escape(HtmlPage.Duration(span))}). ");
+        output.Write($"<p class=\"note\">From {HtmlPage.Number(start)} ns to {HtmlPage.Number(end)} ns ({HtmlPage.Escape(HtmlPage.Duration(span))}). ");
         output.Write("Hover a bar for its task, mode and exact start and duration in ns.</p>");
         WriteLegend(output);
         foreach (var mm in mms.Take(MaxMms))
@@ -46,10 +46,6 @@ internal static class LockGantt
             output.Write($"<p class=\"note\">{HtmlPage.Number(mms.Count - MaxMms)} further mms with drawn intervals are not shown (the first {MaxMms} in the report's order are).</p>");
         }
     }
-
-    /// <summary>The window clipped to the trace, so an open-ended window still has a finite axis.</summary>
-    internal static (long Start, long End) Bounds(TraceReport report, TimeWindow window) =>
-        (Math.Max(window.StartNs, report.FirstTimestamp), Math.Min(window.EndNs, report.LastTimestamp));
 
     private static void WriteLegend(TextWriter output)
     {
