@@ -149,6 +149,21 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
     }
 
     [Fact]
+    public void Window_draws_the_rows_locks_and_pages_list_for_the_same_window()
+    {
+        // --window is the focus every command shares: a part of a long trace gets exact slices.
+        const string window = "400ms..800ms";
+        var trace = CaptureOutputs.Capture("6.12.107+deb13-amd64");
+        var slices = Slices(Timeline(trace, "--window", window));
+        var holds = outputs.Json("locks", trace, "--json", "--window", window).GetArrayLength();
+
+        Assert.InRange(holds, 1, outputs.Json("locks", trace, "--json").GetArrayLength() - 1);
+        Assert.Equal(holds, slices.Count(s => s.Category == "mmap_lock_hold"));
+        Assert.Equal(outputs.Json("locks", trace, "--waits", "--json", "--window", window).GetArrayLength(), slices.Count(s => s.Category == "mmap_lock_wait"));
+        Assert.Equal(outputs.Json("pages", trace, "--intervals", "--json", "--window", window).GetArrayLength(), slices.Count(s => s.Category == "page_state"));
+    }
+
+    [Fact]
     public void Command_reports_its_counts_and_needs_an_output_file()
     {
         using var folder = new TempDirectory();
@@ -178,9 +193,9 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
         Assert.False(File.Exists(folder.File("out")));
     }
 
-    private JsonElement Timeline(string trace)
+    private JsonElement Timeline(string trace, params string[] options)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", "timeline", trace, "-o", "{file}")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", ["timeline", trace, "-o", "{file}", .. options])));
         return document.RootElement.Clone();
     }
 
