@@ -28,7 +28,6 @@ internal static class LockGantt
         }
 
         var span = Math.Max(1, end - start);
-        double X(long ts) => Left + (Math.Clamp(ts - start, 0, span) / (double)span * (Width - Left - Right));
         var blockers = report.TopBlockers.Select(b => (b.Pid, b.Mm)).ToHashSet();
         var holds = picture.Holds.Items.ToLookup(h => h.Mm);
         var waits = picture.Waits.Items.ToLookup(w => w.Mm);
@@ -38,7 +37,7 @@ internal static class LockGantt
         WriteLegend(output);
         foreach (var mm in mms.Take(MaxMms))
         {
-            WriteMm(output, mm, report, holds[mm].ToList(), waits[mm].ToList(), blockers, X, start, end);
+            WriteMm(output, mm, report, holds[mm].ToList(), waits[mm].ToList(), blockers, start, end);
         }
 
         if (mms.Count > MaxMms)
@@ -69,7 +68,7 @@ internal static class LockGantt
 
     private static void WriteMm(
         TextWriter output, ulong mm, TraceReport report, List<MmapLockHold> holds, List<MmapLockWait> waits,
-        HashSet<(int, ulong)> blockers, Func<long, double> x, long start, long end)
+        HashSet<(int, ulong)> blockers, long start, long end)
     {
         var owner = report.LocksByMm.First(m => m.Mm == mm).OwnerProc;
         var lanes = holds.Select(h => (h.Pid, h.Comm, Ns: h.DurationNs))
@@ -81,10 +80,11 @@ internal static class LockGantt
             .ToList();
         var shown = lanes.Take(MaxLanesPerMm).ToList();
         var laneOf = shown.Select((l, i) => (l.Pid, i)).ToDictionary(p => p.Pid, p => p.i);
-        var height = (shown.Count * LaneHeight) + 24;
+        var frame = new ChartFrame(Width, (shown.Count * LaneHeight) + 24, Left, Right);
+        var x = frame.TimeScale(start, end);
         var ownerText = owner >= 0 ? $" (binder process {HtmlPage.Number(owner)})" : "";
         output.Write($"<h3>mm {HtmlPage.Hex(mm)}{ownerText}</h3>");
-        output.Write($"<svg class=\"gantt\" data-mm=\"{HtmlPage.Hex(mm)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\">");
+        frame.Open(output, "gantt", $" data-mm=\"{HtmlPage.Hex(mm)}\"");
         for (var i = 0; i < shown.Count; i++)
         {
             var y = i * LaneHeight;
@@ -119,8 +119,8 @@ internal static class LockGantt
         }
 
         var axisY = shown.Count * LaneHeight;
-        output.Write($"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{axisY + 2}\" y2=\"{axisY + 2}\"/>");
-        output.Write($"<text x=\"{Left}\" y=\"{axisY + 16}\">{HtmlPage.Number(start)} ns</text><text x=\"{Width - Right}\" y=\"{axisY + 16}\" text-anchor=\"end\">{HtmlPage.Number(end)} ns</text>");
+        frame.Axis(output, axisY + 2);
+        frame.EndLabels(output, axisY + 16, $"{HtmlPage.Number(start)} ns", $"{HtmlPage.Number(end)} ns");
         output.Write("</svg>\n");
         if (lanes.Count > shown.Count)
         {

@@ -139,45 +139,48 @@ public sealed class ChromeTraceWriter : IAnalysisSink
 
     public void OnLockHold(in MmapLockHold hold)
     {
-        var process = ProcessOfMm(hold.Mm);
-        var thread = (long)hold.Pid * 2;
         _holds++;
         var name = $"{ModeName(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}";
-        if (!BeginSlice(name, "mmap_lock_hold", process, thread, $"{hold.Comm} {hold.Pid} holds", hold.StartNs, hold.EndNs))
+        if (LockSlice(name, isWait: false, hold.Pid, hold.Comm, hold.Mm, hold.Mode, hold.Binder, hold.StartNs, hold.EndNs))
         {
-            return;
+            _json.WriteNumber("duration_ns", hold.DurationNs);
+            EndSlice();
         }
-
-        _json.WriteStartObject("args");
-        _json.WriteNumber("pid", hold.Pid);
-        _json.WriteString("comm", hold.Comm);
-        _json.WriteString("mm", Hex(hold.Mm));
-        _json.WriteString("mode", ModeName(hold.Mode));
-        _json.WriteBoolean("binder", hold.Binder);
-        _json.WriteNumber("duration_ns", hold.DurationNs);
-        EndSlice();
     }
 
     public void OnLockWait(in MmapLockWait wait)
     {
-        var process = ProcessOfMm(wait.Mm);
-        var thread = ((long)wait.Pid * 2) + 1;
         _waits++;
         var name = $"{ModeName(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}";
-        if (!BeginSlice(name, "mmap_lock_wait", process, thread, $"{wait.Comm} {wait.Pid} waits", wait.StartNs, wait.EndNs))
+        if (LockSlice(name, isWait: true, wait.Pid, wait.Comm, wait.Mm, wait.Mode, wait.Binder, wait.StartNs, wait.EndNs))
         {
-            return;
+            _json.WriteBoolean("success", wait.Success);
+            _json.WriteNumber("duration_ns", wait.DurationNs);
+            EndSlice();
+        }
+    }
+
+    /// <summary>
+    /// A hold or wait on its task's track of its mm (holds and waits on tracks of their own); when drawn exactly, starts
+    /// its args with what both share and returns true for the caller to finish them.
+    /// </summary>
+    private bool LockSlice(
+        string name, bool isWait, int pid, string comm, ulong mm, LockMode mode, bool binder, long startNs, long endNs)
+    {
+        var thread = ((long)pid * 2) + (isWait ? 1 : 0);
+        var (category, what) = isWait ? ("mmap_lock_wait", "waits") : ("mmap_lock_hold", "holds");
+        if (!BeginSlice(name, category, ProcessOfMm(mm), thread, $"{comm} {pid} {what}", startNs, endNs))
+        {
+            return false;
         }
 
         _json.WriteStartObject("args");
-        _json.WriteNumber("pid", wait.Pid);
-        _json.WriteString("comm", wait.Comm);
-        _json.WriteString("mm", Hex(wait.Mm));
-        _json.WriteString("mode", ModeName(wait.Mode));
-        _json.WriteBoolean("binder", wait.Binder);
-        _json.WriteBoolean("success", wait.Success);
-        _json.WriteNumber("duration_ns", wait.DurationNs);
-        EndSlice();
+        _json.WriteNumber("pid", pid);
+        _json.WriteString("comm", comm);
+        _json.WriteString("mm", Hex(mm));
+        _json.WriteString("mode", ModeName(mode));
+        _json.WriteBoolean("binder", binder);
+        return true;
     }
 
     public void OnPageInterval(in PageInterval interval)
