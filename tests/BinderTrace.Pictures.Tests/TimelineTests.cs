@@ -12,6 +12,13 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
 {
     public static TheoryData<string> Kernels => new() { "6.1.0-56-amd64", "6.12.107+deb13-amd64", "7.3.4+deb13-amd64" };
 
+    /// <summary>Each capture as drawn by default (all exact), and one drawn past a small budget (exact slices, then aggregates).</summary>
+    public static TheoryData<string, string> Files => new()
+    {
+        { "6.1.0-56-amd64", "" }, { "6.12.107+deb13-amd64", "" }, { "7.3.4+deb13-amd64", "" },
+        { "6.12.107+deb13-amd64", "--exact-slices 5000 --aggregate-bin 10ms" },
+    };
+
     private sealed record Slice(string Name, string Category, long Pid, long Tid, long StartNs, long DurationNs, JsonElement Args);
 
     [Theory]
@@ -66,10 +73,10 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
-    public void File_follows_the_trace_event_format(string kernel)
+    [MemberData(nameof(Files))]
+    public void File_follows_the_trace_event_format(string kernel, string options)
     {
-        var document = Timeline(CaptureOutputs.Capture(kernel));
+        var document = Timeline(CaptureOutputs.Capture(kernel), options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("ns", document.GetProperty("displayTimeUnit").GetString());
         var processNames = new HashSet<long>();
         var threadNames = new HashSet<(long, long)>();
@@ -127,11 +134,11 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
-    public void Slices_on_one_track_nest_or_follow_each_other(string kernel)
+    [MemberData(nameof(Files))]
+    public void Slices_on_one_track_nest_or_follow_each_other(string kernel, string options)
     {
         // Perfetto's JSON importer needs complete events on one thread to be properly nested; partial overlaps break it.
-        var slices = Slices(Timeline(CaptureOutputs.Capture(kernel)));
+        var slices = Slices(Timeline(CaptureOutputs.Capture(kernel), options.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         foreach (var track in slices.GroupBy(s => (s.Pid, s.Tid)))
         {
             var open = new Stack<long>();
