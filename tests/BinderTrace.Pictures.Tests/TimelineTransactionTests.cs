@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 using BinderTrace.Pictures.Timeline;
@@ -50,6 +51,34 @@ public sealed class TimelineTransactionTests(CaptureOutputs outputs) : IClassFix
         Assert.Equal(1200, drawn[0].Args.GetProperty("reply_sent_ns").GetInt64());
         Assert.Equal((5L, 2L, 1L, 2L, 2L), (counts.Transactions, counts.Calls, counts.Replies, counts.OneWay, counts.UnfinishedTransactions));
         Assert.Equal(2, document.GetProperty("metadata").GetProperty("unfinished_transactions").GetInt64());
+    }
+
+    [Fact]
+    public void A_reply_that_comes_before_its_call_still_ends_the_call_and_a_reused_id_leaves_the_earlier_call_unfinished()
+    {
+        // Records come in free order; lost events can put a reply's record before its call's. Times in ns.
+        var drawn = new List<TransactionSlice>();
+        var slices = new TransactionSlices(drawn.Add);
+        var call = new TransactionRecord(20, 100, 200, 0, Reply: false, Oneway: false, 1, 8, 0, 0, SentNs: 1000, ReceivedNs: 1100, FreedNs: -1);
+        var reply = new TransactionRecord(21, 201, 99, 100, Reply: true, Oneway: false, 1, 8, 0, 0, SentNs: 1200, ReceivedNs: 1300, FreedNs: 1310) { RequestDebugId = 20 };
+        slices.Add(reply, lastNs: 1310, atTraceEnd: false);
+        slices.Add(call, lastNs: 1400, atTraceEnd: false);
+
+        // Debug id 30 is used twice: the first call gets no reply, drawn to the last event read when the second comes.
+        slices.Add(call with { DebugId = 30, SentNs = 2000, ReceivedNs = 2100, FreedNs = -1 }, lastNs: 2200, atTraceEnd: false);
+        slices.Add(call with { DebugId = 30, SentNs = 3000, ReceivedNs = 3100, FreedNs = -1 }, lastNs: 3300, atTraceEnd: false);
+        slices.Finish(traceEndNs: 5000);
+
+        Assert.Equal(
+            [
+                (TransactionSliceKind.Reply, 1200L, 1300L, false),
+                (TransactionSliceKind.Call, 1000L, 1300L, false),
+                (TransactionSliceKind.Call, 2000L, 3300L, true),
+                (TransactionSliceKind.Call, 3000L, 5000L, true),
+            ],
+            drawn.Select(d => (d.Kind, d.Transaction.SentNs, d.EndNs, d.Unfinished)));
+        Assert.Equal([TransactionSlices.GivenUp, TransactionSlices.TraceEnd], drawn.Skip(2).Select(d => d.EndsAt));
+        Assert.Equal(2, slices.Unfinished);
     }
 
     [Theory]
