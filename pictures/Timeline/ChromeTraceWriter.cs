@@ -7,12 +7,14 @@ using BinderTrace.Pictures.Html;
 namespace BinderTrace.Pictures.Timeline;
 
 /// <summary>Slices written per kind, so a caller can check them against the <c>locks</c> and <c>pages</c> tables.</summary>
+/// <remarks>
 /// <see cref="UnmatchedOperations"/> counts page operation starts or ends without their partner (lost events, a trace cut
 /// mid-operation): they have no slice.
 /// Every count includes the slices merged into aggregates (<see cref="AggregatedSlices"/> of them, into
 /// <see cref="Aggregates"/> aggregates, from the slice ending at <see cref="AggregatedFromNs"/> on; -1 when none).
 /// Transactions split into two-way <see cref="Calls"/> (drawn to their reply's receipt), <see cref="Replies"/> and
 /// <see cref="OneWay"/>; <see cref="UnfinishedTransactions"/> of them end where the trace (or their free) does.
+/// </remarks>
 public sealed record TimelineCounts(
     long LockHolds, long LockWaits, long PageStates, long PageOperations, long Transactions, long UnmatchedOperations,
     long Calls, long Replies, long OneWay, long UnfinishedTransactions,
@@ -45,7 +47,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private const string AggregationRule =
         "the first exact_slice_budget slices the analysis closes (the trace's beginning) are exact; every later slice is merged " +
         "with the others of its track that end in the same aggregate_bin_ns bin into one aggregate slice (args: count, " +
-        "total_ns, count_by_name) on the track's twin in an 'aggregated' process; use --window for exact slices of a part";
+        "total_ns, count_by_name) on the track's twin in an 'aggregated' process; a narrower time window gives exact slices of a part";
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
@@ -55,6 +57,8 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private readonly HashSet<int> _aggregatedProcesses = [];
     private readonly Dictionary<(int Proc, long Page), List<long>> _operationLanes = [];
     private readonly Dictionary<int, (EventKind Kind, long Start, int Proc, long Page)> _openOperations = [];
+    private readonly TransactionSlices _transactionSlices;
+    private readonly SliceAggregates _aggregates;
     private long _first = -1;
     private long _last = -1;
     private long _holds;
@@ -67,9 +71,6 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private long _oneWay;
     private bool _traceRead;
     private long _unmatchedOperations;
-
-    private readonly TransactionSlices _transactionSlices;
-    private readonly SliceAggregates _aggregates;
     private long _exactLeft;
 
     private ChromeTraceWriter(Utf8JsonWriter json, int? proc, TimelineBudget budget)
