@@ -87,6 +87,20 @@ public sealed class TimelineAggregationTests(CaptureOutputs outputs) : IClassFix
             + (events.Count(e => e.GetProperty("ph").GetString() is "b") ));
     }
 
+    [Theory]
+    [InlineData("--aggregate-bin", "100", "--aggregate-bin")]
+    [InlineData("--aggregate-bin", "0ms", "--aggregate-bin")]
+    [InlineData("--exact-slices", "-1", "--exact-slices")]
+    public void A_bad_budget_is_a_usage_error_and_leaves_no_file(string option, string value, string named)
+    {
+        using var folder = new TempDirectory();
+        var result = CliRun.Invoke("timeline", CaptureOutputs.Capture("7.3.4+deb13-amd64", "light"), "-o", folder.File("t.json"), option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.Error);
+        Assert.False(File.Exists(folder.File("t.json")));
+    }
+
     private JsonElement Timeline(string trace)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", "timeline", trace, "-o", "{file}")));
