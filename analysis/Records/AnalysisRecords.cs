@@ -70,7 +70,11 @@ public sealed record TransactionRecord(
     int PagesInstalled,
     long SentNs,
     long ReceivedNs,
-    long FreedNs);
+    long FreedNs)
+{
+    /// <summary>For a reply: the debug id of the two-way request it answers, or -1 when that request was not matched.</summary>
+    public int RequestDebugId { get; init; } = -1;
+}
 
 /// <summary>
 /// Receives the analysis' detailed rows as they close, in close order, so exporters can stream them without

@@ -22,7 +22,7 @@ public sealed class TransactionTracker
     private readonly Dictionary<int, Pending> _inFlight = [];
     private readonly Queue<int> _order = new();
     private readonly Dictionary<int, Allocation> _allocatingByTask = [];
-    private readonly Dictionary<int, Stack<(int FromPid, int ToProc, long SentNs)>> _servingByTask = [];
+    private readonly Dictionary<int, Stack<(int DebugId, int FromPid, int ToProc, long SentNs)>> _servingByTask = [];
     private readonly AnalysisCounters _counters;
     private readonly IAnalysisSink? _sink;
     private readonly int? _procFilter;
@@ -117,6 +117,7 @@ public sealed class TransactionTracker
                 var request = serving.Pop();
                 if (request.FromPid == t.ToThread)
                 {
+                    pending.RequestDebugId = request.DebugId;
                     pending.RequestSentNs = request.SentNs;
                     pending.RequestToProc = request.ToProc;
                     break;
@@ -162,13 +163,13 @@ public sealed class TransactionTracker
         {
             if (!_servingByTask.TryGetValue(e.Pid, out var serving))
             {
-                serving = new Stack<(int, int, long)>();
+                serving = new Stack<(int, int, int, long)>();
                 _servingByTask[e.Pid] = serving;
             }
 
             if (serving.Count < MaxNesting)
             {
-                serving.Push((pending.FromPid, pending.ToProc, pending.SentNs));
+                serving.Push((pending.DebugId, pending.FromPid, pending.ToProc, pending.SentNs));
             }
         }
 
@@ -230,7 +231,7 @@ public sealed class TransactionTracker
 
         _sink?.OnTransaction(new TransactionRecord(
             p.DebugId, p.FromPid, p.ToProc, p.ToThread, p.Reply, p.OneWay, p.Code, p.DataSize, p.OffsetsSize,
-            p.PagesInstalled, p.SentNs, p.ReceivedNs, p.FreedNs));
+            p.PagesInstalled, p.SentNs, p.ReceivedNs, p.FreedNs) { RequestDebugId = p.RequestDebugId });
     }
 
     private readonly record struct Allocation(int DebugId, int ToProc);
@@ -254,6 +255,8 @@ public sealed class TransactionTracker
         public uint Code { get; } = code;
 
         public long SentNs { get; } = sentNs;
+
+        public int RequestDebugId { get; set; } = -1;
 
         public long RequestSentNs { get; set; } = -1;
 

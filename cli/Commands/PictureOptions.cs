@@ -4,7 +4,6 @@ using BinderTrace.Analysis.Comparison;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Events;
-using BinderTrace.Pictures;
 using BinderTrace.Pictures.Collect;
 using BinderTrace.Pictures.Html;
 
@@ -22,7 +21,7 @@ internal static class PictureOptions
     public static TraceReport AnalyzeAndDraw(
         string tracePath, ParseOptions parse, AnalysisOptions analysis, string htmlPath, ProgressDisplay progress)
     {
-        var picture = new ReportPictureSink(TimeWindow.All);
+        var picture = new ReportPictureSink();
         TraceReport report;
         using (var source = TraceInput.Open(tracePath, parse, progress, focus: analysis.Focus))
         {

@@ -5,8 +5,9 @@ namespace BinderTrace.Pictures.Collect;
 
 /// <summary>
 /// What the HTML report draws beyond <see cref="Analysis.Reporting.TraceReport"/>, gathered from the analysis' rows
-/// as they close, with memory bounded independently of trace length: the longest holds and waits inside the drawing
-/// window (<see cref="LongestIntervals{T}"/>), installs and reclaims per process in time bins, and hold and wait
+/// as they close, with memory bounded independently of trace length: the longest holds and waits
+/// (<see cref="LongestIntervals{T}"/>; the events were already narrowed to the command's focus, <c>--window</c> among
+/// it, before the analysis), installs and reclaims per process in time bins, and hold and wait
 /// distributions of tasks that were not doing binder page work (the report keeps all and binder's only).
 /// </summary>
 public sealed class ReportPictureSink : IAnalysisSink
@@ -18,14 +19,11 @@ public sealed class ReportPictureSink : IAnalysisSink
     private readonly DurationDistribution[] _otherHoldNs = [new(), new()];
     private readonly DurationDistribution[] _otherWaitNs = [new(), new()];
 
-    public ReportPictureSink(TimeWindow window, int maxIntervals = DefaultMaxIntervals)
+    public ReportPictureSink(int maxIntervals = DefaultMaxIntervals)
     {
-        Window = window;
         Holds = new LongestIntervals<MmapLockHold>(maxIntervals);
         Waits = new LongestIntervals<MmapLockWait>(maxIntervals);
     }
-
-    public TimeWindow Window { get; }
 
     internal LongestIntervals<MmapLockHold> Holds { get; }
 
@@ -66,10 +64,7 @@ public sealed class ReportPictureSink : IAnalysisSink
             _otherHoldNs[(int)hold.Mode].Add(hold.DurationNs);
         }
 
-        if (Window.Overlaps(hold.StartNs, hold.EndNs))
-        {
-            Holds.Offer(hold, hold.DurationNs);
-        }
+        Holds.Offer(hold, hold.DurationNs);
     }
 
     public void OnLockWait(in MmapLockWait wait)
@@ -79,10 +74,7 @@ public sealed class ReportPictureSink : IAnalysisSink
             _otherWaitNs[(int)wait.Mode].Add(wait.DurationNs);
         }
 
-        if (Window.Overlaps(wait.StartNs, wait.EndNs))
-        {
-            Waits.Offer(wait, wait.DurationNs);
-        }
+        Waits.Offer(wait, wait.DurationNs);
     }
 
     public void OnTransaction(TransactionRecord transaction)

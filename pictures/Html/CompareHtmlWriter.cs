@@ -120,7 +120,8 @@ public static class CompareHtmlWriter
         (lo, hi) = (lo - pad, hi + pad);
         double X(double v) => Left + ((v - lo) / (hi - lo) * (Width - Left - Right));
         output.Write($"<figure style=\"display:inline-block;margin:4px 12px 4px 0\" data-metric=\"{HtmlPage.Escape(m.Metric)}\"><figcaption><b>{HtmlPage.Escape(m.Metric)}</b>: {HtmlPage.Escape(MetricValueFormat.VerdictName(m.Verdict))}</figcaption>");
-        output.Write($"<svg class=\"runs\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\">");
+        var frame = new ChartFrame(Width, Height, Left, Right);
+        frame.Open(output, "runs");
         output.Write($"<text x=\"{Left - 6}\" y=\"22\" text-anchor=\"end\">baseline</text><text x=\"{Left - 6}\" y=\"46\" text-anchor=\"end\">candidate</text>");
         if (double.IsFinite(lower) && double.IsFinite(upper))
         {
@@ -138,7 +139,8 @@ public static class CompareHtmlWriter
         }
 
         output.Write($"<line x1=\"{HtmlPage.Px(X(m.Baseline))}\" x2=\"{HtmlPage.Px(X(m.Baseline))}\" y1=\"8\" y2=\"28\" stroke=\"{BaselineColour}\"/><line x1=\"{HtmlPage.Px(X(m.Candidate))}\" x2=\"{HtmlPage.Px(X(m.Candidate))}\" y1=\"34\" y2=\"54\" stroke=\"{CandidateColour}\"/>");
-        output.Write($"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"58\" y2=\"58\"/><text x=\"{Left}\" y=\"70\">{HtmlPage.Escape(MetricValueFormat.Value(lo, m.Kind))}</text><text x=\"{Width - Right}\" y=\"70\" text-anchor=\"end\">{HtmlPage.Escape(MetricValueFormat.Value(hi, m.Kind))}</text>");
+        frame.Axis(output, 58);
+        frame.EndLabels(output, 70, HtmlPage.Escape(MetricValueFormat.Value(lo, m.Kind)), HtmlPage.Escape(MetricValueFormat.Value(hi, m.Kind)));
         output.Write("</svg></figure>\n");
     }
 

@@ -44,7 +44,8 @@ internal static class DistributionChart
         double X(long ns) => Left + ((Math.Log10(Math.Max(ns, 1)) - logLo) / (logHi - logLo) * (Width - Left - Right));
         double Y(double p) => Top + ((1 - p) * (Height - Top - Bottom));
 
-        output.Write($"<svg class=\"cdf\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\">");
+        var frame = new ChartFrame(Width, Height, Left, Right);
+        frame.Open(output, "cdf");
         for (var decade = logLo; decade <= logHi; decade++)
         {
             var x = HtmlPage.Px(X((long)Math.Pow(10, decade)));
@@ -58,7 +59,7 @@ internal static class DistributionChart
             output.Write($"<line class=\"grid\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y}\" y2=\"{y}\"/><text x=\"{Left - 4}\" y=\"{y}\" dy=\"4\" text-anchor=\"end\">{HtmlPage.Number(p)}</text>");
         }
 
-        output.Write($"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\"/>");
+        frame.Axis(output, Height - Bottom);
         output.Write($"<text x=\"{(Width + Left) / 2}\" y=\"{Height - 4}\" text-anchor=\"middle\">duration (log axis); y: fraction ≤ x</text>");
         foreach (var s in drawn)
         {

@@ -214,7 +214,7 @@ public static class HtmlReportWriter
     private static void WriteDownsampling(TextWriter output, ReportPictureSink picture)
     {
         output.Write("<h2>How this page was drawn</h2><p class=\"note\">");
-        output.Write($"Gantt: of <span id=\"holds-offered\">{HtmlPage.Number(picture.Holds.Offered)}</span> holds and <span id=\"waits-offered\">{HtmlPage.Number(picture.Waits.Offered)}</span> waits in the window, the {HtmlPage.Number(picture.Holds.Capacity)} longest of each are drawn");
+        output.Write($"Gantt: of <span id=\"holds-offered\">{HtmlPage.Number(picture.Holds.Offered)}</span> holds and <span id=\"waits-offered\">{HtmlPage.Number(picture.Waits.Offered)}</span> waits (of the focused events), the {HtmlPage.Number(picture.Holds.Capacity)} longest of each are drawn");
         output.Write(picture.Holds.Threshold > 0 || picture.Waits.Threshold > 0
             ? $" (shorter than {HtmlPage.Number(picture.Holds.Threshold)} ns for holds and {HtmlPage.Number(picture.Waits.Threshold)} ns for waits are left out); "
             : " (all of them here); ");

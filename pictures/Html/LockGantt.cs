@@ -6,7 +6,7 @@ namespace BinderTrace.Pictures.Html;
 
 /// <summary>
 /// mmap_lock per mm as a Gantt: one lane per task, its holds on top (read and write apart, binder's in their own
-/// colours, the lanes of the report's top blockers shaded) and its waits beneath, over the drawing window.
+/// colours, the lanes of the report's top blockers shaded) and its waits beneath, over the span of the (focused) events.
 /// </summary>
 internal static class LockGantt
 {
@@ -20,25 +20,24 @@ internal static class LockGantt
 
     public static void Write(TextWriter output, TraceReport report, ReportPictureSink picture)
     {
-        var (start, end) = Bounds(report, picture.Window);
-        if (end < start)
+        var (start, end) = (report.FirstTimestamp, report.LastTimestamp);
+        if (start < 0)
         {
-            output.Write("<p class=\"note\">The drawing window does not overlap the trace: nothing to draw.</p>");
+            output.Write("<p class=\"note\">No events (in the focus): nothing to draw.</p>");
             return;
         }
 
         var span = Math.Max(1, end - start);
-        double X(long ts) => Left + (Math.Clamp(ts - start, 0, span) / (double)span * (Width - Left - Right));
         var blockers = report.TopBlockers.Select(b => (b.Pid, b.Mm)).ToHashSet();
         var holds = picture.Holds.Items.ToLookup(h => h.Mm);
         var waits = picture.Waits.Items.ToLookup(w => w.Mm);
         var mms = report.LocksByMm.Select(m => m.Mm).Where(mm => holds.Contains(mm) || waits.Contains(mm)).ToList();
-        output.Write($"<p class=\"note\">Window {HtmlPage.Number(start)} ns to {HtmlPage.Number(end)} ns ({HtmlPage.Escape(HtmlPage.Duration(span))}). ");
+        output.Write($"<p class=\"note\">From {HtmlPage.Number(start)} ns to {HtmlPage.Number(end)} ns ({HtmlPage.Escape(HtmlPage.Duration(span))}). ");
         output.Write("Hover a bar for its task, mode and exact start and duration in ns.</p>");
         WriteLegend(output);
         foreach (var mm in mms.Take(MaxMms))
         {
-            WriteMm(output, mm, report, holds[mm].ToList(), waits[mm].ToList(), blockers, X, start, end);
+            WriteMm(output, mm, report, holds[mm].ToList(), waits[mm].ToList(), blockers, start, end);
         }
 
         if (mms.Count > MaxMms)
@@ -46,10 +45,6 @@ internal static class LockGantt
             output.Write($"<p class=\"note\">{HtmlPage.Number(mms.Count - MaxMms)} further mms with drawn intervals are not shown (the first {MaxMms} in the report's order are).</p>");
         }
     }
-
-    /// <summary>The window clipped to the trace, so an open-ended window still has a finite axis.</summary>
-    internal static (long Start, long End) Bounds(TraceReport report, TimeWindow window) =>
-        (Math.Max(window.StartNs, report.FirstTimestamp), Math.Min(window.EndNs, report.LastTimestamp));
 
     private static void WriteLegend(TextWriter output)
     {
@@ -73,7 +68,7 @@ internal static class LockGantt
 
     private static void WriteMm(
         TextWriter output, ulong mm, TraceReport report, List<MmapLockHold> holds, List<MmapLockWait> waits,
-        HashSet<(int, ulong)> blockers, Func<long, double> x, long start, long end)
+        HashSet<(int, ulong)> blockers, long start, long end)
     {
         var owner = report.LocksByMm.First(m => m.Mm == mm).OwnerProc;
         var lanes = holds.Select(h => (h.Pid, h.Comm, Ns: h.DurationNs))
@@ -85,10 +80,11 @@ internal static class LockGantt
             .ToList();
         var shown = lanes.Take(MaxLanesPerMm).ToList();
         var laneOf = shown.Select((l, i) => (l.Pid, i)).ToDictionary(p => p.Pid, p => p.i);
-        var height = (shown.Count * LaneHeight) + 24;
+        var frame = new ChartFrame(Width, (shown.Count * LaneHeight) + 24, Left, Right);
+        var x = frame.TimeScale(start, end);
         var ownerText = owner >= 0 ? $" (binder process {HtmlPage.Number(owner)})" : "";
         output.Write($"<h3>mm {HtmlPage.Hex(mm)}{ownerText}</h3>");
-        output.Write($"<svg class=\"gantt\" data-mm=\"{HtmlPage.Hex(mm)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\">");
+        frame.Open(output, "gantt", $" data-mm=\"{HtmlPage.Hex(mm)}\"");
         for (var i = 0; i < shown.Count; i++)
         {
             var y = i * LaneHeight;
@@ -123,8 +119,8 @@ internal static class LockGantt
         }
 
         var axisY = shown.Count * LaneHeight;
-        output.Write($"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{axisY + 2}\" y2=\"{axisY + 2}\"/>");
-        output.Write($"<text x=\"{Left}\" y=\"{axisY + 16}\">{HtmlPage.Number(start)} ns</text><text x=\"{Width - Right}\" y=\"{axisY + 16}\" text-anchor=\"end\">{HtmlPage.Number(end)} ns</text>");
+        frame.Axis(output, axisY + 2);
+        frame.EndLabels(output, axisY + 16, $"{HtmlPage.Number(start)} ns", $"{HtmlPage.Number(end)} ns");
         output.Write("</svg>\n");
         if (lanes.Count > shown.Count)
         {

@@ -26,30 +26,28 @@ internal static class PageChart
         TextWriter output, TraceReport report, int index, TimeBinnedCounts? installs, TimeBinnedCounts? reclaims)
     {
         var proc = report.PagesByProcess[index];
-        var first = report.FirstTimestamp;
-        var span = Math.Max(1, report.LastTimestamp - first);
-        double X(long ts) => Left + (Math.Clamp(ts - first, 0, span) / (double)span * (Width - Left - Right));
         var samples = proc.Series.Samples;
         var peak = Math.Max(1, samples.Count == 0 ? 1 : samples.Max(s => s.Active + s.Lru));
         double Y(double pages) => PlotTop + PlotHeight - (pages / peak * PlotHeight);
         var stripsTop = PlotTop + PlotHeight + 18;
-        var height = stripsTop + (2 * (StripHeight + 4)) + 4;
+        var frame = new ChartFrame(Width, stripsTop + (2 * (StripHeight + 4)) + 4, Left, Right);
+        var x = frame.TimeScale(report.FirstTimestamp, report.LastTimestamp);
 
         output.Write($"<h3>binder process {HtmlPage.Number(proc.Proc)}</h3>");
         output.Write($"<p class=\"legend\"><span><i style=\"background:{ActiveColour}\"></i>ACTIVE</span><span><i style=\"background:{LruColour}\"></i>LRU</span><span><i style=\"background:{InstallColour}\"></i>installs per bin</span><span><i style=\"background:{ReclaimColour}\"></i>reclaims per bin</span> peak installed <b data-json=\"pages.processes.{index}.peak_installed\">{HtmlPage.Number(proc.PeakResident)}</b>, peak LRU <b data-json=\"pages.processes.{index}.peak_lru\">{HtmlPage.Number(proc.PeakLru)}</b></p>");
-        output.Write($"<svg class=\"pages\" data-proc=\"{HtmlPage.Number(proc.Proc)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\">");
-        WriteMarkerBands(output, report, X);
+        frame.Open(output, "pages", $" data-proc=\"{HtmlPage.Number(proc.Proc)}\"");
+        WriteMarkerBands(output, report, x);
         output.Write($"<text x=\"{Left - 4}\" y=\"{PlotTop + 4}\" text-anchor=\"end\">{HtmlPage.Number(peak)}</text><text x=\"{Left - 4}\" y=\"{PlotTop + PlotHeight}\" text-anchor=\"end\">0</text>");
         if (samples.Count > 0)
         {
-            WriteStepArea(output, samples, X, s => Y(s.Active), _ => Y(0), ActiveColour, "active");
-            WriteStepArea(output, samples, X, s => Y(s.Active + s.Lru), s => Y(s.Active), LruColour, "lru");
-            WriteSampleTips(output, samples, index, X);
+            WriteStepArea(output, samples, x, s => Y(s.Active), _ => Y(0), ActiveColour, "active");
+            WriteStepArea(output, samples, x, s => Y(s.Active + s.Lru), s => Y(s.Active), LruColour, "lru");
+            WriteSampleTips(output, samples, index, x);
         }
 
-        output.Write($"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{PlotTop + PlotHeight}\" y2=\"{PlotTop + PlotHeight}\"/>");
-        WriteStrip(output, "installs", installs, stripsTop, X, InstallColour);
-        WriteStrip(output, "reclaims", reclaims, stripsTop + StripHeight + 4, X, ReclaimColour);
+        frame.Axis(output, PlotTop + PlotHeight);
+        WriteStrip(output, "installs", installs, stripsTop, x, InstallColour);
+        WriteStrip(output, "reclaims", reclaims, stripsTop + StripHeight + 4, x, ReclaimColour);
         output.Write("</svg>\n");
     }
 

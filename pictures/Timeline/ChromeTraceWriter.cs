@@ -2,14 +2,23 @@ using System.Text.Json;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
+using BinderTrace.Pictures.Html;
 
 namespace BinderTrace.Pictures.Timeline;
 
 /// <summary>Slices written per kind, so a caller can check them against the <c>locks</c> and <c>pages</c> tables.</summary>
+/// <remarks>
 /// <see cref="UnmatchedOperations"/> counts page operation starts or ends without their partner (lost events, a trace cut
 /// mid-operation): they have no slice.
+/// Every count includes the slices merged into aggregates (<see cref="AggregatedSlices"/> of them, into
+/// <see cref="Aggregates"/> aggregates, from the slice ending at <see cref="AggregatedFromNs"/> on; -1 when none).
+/// Transactions split into two-way <see cref="Calls"/> (drawn to their reply's receipt), <see cref="Replies"/> and
+/// <see cref="OneWay"/>; <see cref="UnfinishedTransactions"/> of them end where the trace (or their free) does.
+/// </remarks>
 public sealed record TimelineCounts(
-    long LockHolds, long LockWaits, long PageStates, long PageOperations, long Transactions, long UnmatchedOperations);
+    long LockHolds, long LockWaits, long PageStates, long PageOperations, long Transactions, long UnmatchedOperations,
+    long Calls, long Replies, long OneWay, long UnfinishedTransactions,
+    long AggregatedSlices, long Aggregates, long AggregatedFromNs);
 
 /// <summary>
 /// Writes the analysis' reconstructed intervals as a Chrome JSON trace-event file (the format Perfetto UI and
@@ -18,8 +27,9 @@ public sealed record TimelineCounts(
 /// <item>"mmap_lock mm=…": per task one track of holds and one of waits, with mode, binder attribution and success.</item>
 /// <item>"binder proc N pages": per page one track of FREE / ACTIVE / LRU states (the rows of <c>pages --intervals</c>)
 /// and one of operations (install windows, user and kernel unmaps of a reclaim).</item>
-/// <item>"binder transactions": each transaction from send to receipt as an async slice (<c>"ph":"b"</c>/<c>"e"</c>,
-/// id = debug id) under its sending thread.</item>
+/// <item>"binder transactions": under its sending thread, each two-way call from its send to the receipt of its reply,
+/// each reply and one-way transaction from send to receipt (<see cref="TransactionSlices"/>), as async slices
+/// (<c>"ph":"b"</c>/<c>"e"</c>, id = debug id) whose <c>ends_at</c> arg names the end event.</item>
 /// </list>
 /// Intervals open at either end of the trace are drawn to the trace's first or last timestamp with
 /// <c>open_at_start</c> / <c>open_at_end</c> args. Rows are written as the analysis closes them: memory stays bounded
@@ -30,16 +40,25 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private const int PagesProcessBase = 2_000_000;
     private const int LocksProcessBase = 1_000_000;
     private const int TransactionsProcess = 3_000_000;
+    private const int AggregatedProcessOffset = 10_000_000;
     private const long OperationLaneStride = 10_000_000;
     private const int FlushBytes = 1 << 16;
+
+    private const string AggregationRule =
+        "the first exact_slice_budget slices the analysis closes (the trace's beginning) are exact; every later slice is merged " +
+        "with the others of its track that end in the same aggregate_bin_ns bin into one aggregate slice (args: count, " +
+        "total_ns, count_by_name) on the track's twin in an 'aggregated' process; a narrower time window gives exact slices of a part";
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
     private readonly Dictionary<ulong, int> _mmProcess = [];
     private readonly HashSet<(int Process, long Thread)> _namedThreads = [];
-    private readonly HashSet<int> _namedProcesses = [];
+    private readonly Dictionary<int, string> _processNames = [];
+    private readonly HashSet<int> _aggregatedProcesses = [];
     private readonly Dictionary<(int Proc, long Page), List<long>> _operationLanes = [];
     private readonly Dictionary<int, (EventKind Kind, long Start, int Proc, long Page)> _openOperations = [];
+    private readonly TransactionSlices _transactionSlices;
+    private readonly SliceAggregates _aggregates;
     private long _first = -1;
     private long _last = -1;
     private long _holds;
@@ -47,21 +66,37 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private long _pageStates;
     private long _pageOperations;
     private long _transactions;
+    private long _calls;
+    private long _replies;
+    private long _oneWay;
+    private bool _traceRead;
     private long _unmatchedOperations;
+    private long _exactLeft;
 
-    private ChromeTraceWriter(Utf8JsonWriter json, int? proc)
+    private ChromeTraceWriter(Utf8JsonWriter json, int? proc, TimelineBudget budget)
     {
         _json = json;
         _proc = proc;
+        _transactionSlices = new TransactionSlices(WriteTransaction);
+        _aggregates = new SliceAggregates(budget.BinNs, WriteAggregate);
+        _exactLeft = budget.ExactSlices;
     }
 
     /// <summary>Reads <paramref name="source"/> to the end, analysing it and writing the timeline to <paramref name="output"/>.</summary>
-    public static (TraceReport Report, TimelineCounts Counts) Write(ITraceEventSource source, Stream output, AnalysisOptions? options = null)
+    /// <remarks>Past <paramref name="budget"/>'s exact slices (default <see cref="TimelineBudget"/>) slices are merged per track and time bin.</remarks>
+    public static (TraceReport Report, TimelineCounts Counts) Write(
+        ITraceEventSource source, Stream output, AnalysisOptions? options = null, TimelineBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
+        budget ??= new TimelineBudget();
+        if (budget.ExactSlices < 0 || budget.BinNs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(budget), budget, "exact slices must be >= 0 and the bin > 0 ns");
+        }
+
         using var json = new Utf8JsonWriter(output);
-        var writer = new ChromeTraceWriter(json, options?.Proc);
+        var writer = new ChromeTraceWriter(json, options?.Proc, budget);
         json.WriteStartObject();
         json.WriteString("displayTimeUnit", "ns");
         json.WriteStartArray("traceEvents");
@@ -72,9 +107,13 @@ public sealed class ChromeTraceWriter : IAnalysisSink
             analyzer.OnEvent(e);
         }
 
+        writer._traceRead = true;
         var report = analyzer.Finish(source.Info, source.Diagnostics);
+        writer._transactionSlices.Finish(writer._last);
+        writer._aggregates.Finish();
         writer._unmatchedOperations += writer._openOperations.Count;
         writer.NameMmProcesses(report);
+        writer.NameAggregatedProcesses(budget);
         json.WriteEndArray();
         json.WriteStartObject("metadata");
         json.WriteString("source", report.Source.SourceName);
@@ -82,46 +121,67 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         json.WriteNumber("first_ts", report.FirstTimestamp);
         json.WriteNumber("last_ts", report.LastTimestamp);
         json.WriteNumber("unmatched_page_operations", writer._unmatchedOperations);
+        json.WriteNumber("unfinished_transactions", writer._transactionSlices.Unfinished);
+        json.WriteNumber("exact_slice_budget", budget.ExactSlices);
+        json.WriteNumber("aggregated_slices", writer._aggregates.Slices);
+        json.WriteNumber("aggregates", writer._aggregates.Written);
+        json.WriteNumber("aggregate_bin_ns", budget.BinNs);
+        json.WriteNumber("aggregated_from_ns", writer._aggregates.FirstEndNs);
+        json.WriteString("aggregation", AggregationRule);
+        json.WriteString("transaction_ends", "a call ends when the caller receives its reply, a reply or one-way transaction when it is received; unfinished ones at the trace's end");
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
         return (report, new TimelineCounts(
-            writer._holds, writer._waits, writer._pageStates, writer._pageOperations, writer._transactions, writer._unmatchedOperations));
+            writer._holds, writer._waits, writer._pageStates, writer._pageOperations, writer._transactions, writer._unmatchedOperations,
+            writer._calls, writer._replies, writer._oneWay, writer._transactionSlices.Unfinished,
+            writer._aggregates.Slices, writer._aggregates.Written, writer._aggregates.FirstEndNs));
     }
 
     public void OnLockHold(in MmapLockHold hold)
     {
-        var process = ProcessOfMm(hold.Mm);
-        var thread = (long)hold.Pid * 2;
-        NameThread(process, thread, $"{hold.Comm} {hold.Pid} holds");
-        Slice($"{ModeName(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}", "mmap_lock_hold", process, thread, hold.StartNs, hold.EndNs);
-        _json.WriteStartObject("args");
-        _json.WriteNumber("pid", hold.Pid);
-        _json.WriteString("comm", hold.Comm);
-        _json.WriteString("mm", Hex(hold.Mm));
-        _json.WriteString("mode", ModeName(hold.Mode));
-        _json.WriteBoolean("binder", hold.Binder);
-        _json.WriteNumber("duration_ns", hold.DurationNs);
-        EndSlice();
         _holds++;
+        var name = $"{ModeName(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}";
+        if (LockSlice(name, isWait: false, hold.Pid, hold.Comm, hold.Mm, hold.Mode, hold.Binder, hold.StartNs, hold.EndNs))
+        {
+            _json.WriteNumber("duration_ns", hold.DurationNs);
+            EndSlice();
+        }
     }
 
     public void OnLockWait(in MmapLockWait wait)
     {
-        var process = ProcessOfMm(wait.Mm);
-        var thread = ((long)wait.Pid * 2) + 1;
-        NameThread(process, thread, $"{wait.Comm} {wait.Pid} waits");
-        Slice($"{ModeName(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}", "mmap_lock_wait", process, thread, wait.StartNs, wait.EndNs);
-        _json.WriteStartObject("args");
-        _json.WriteNumber("pid", wait.Pid);
-        _json.WriteString("comm", wait.Comm);
-        _json.WriteString("mm", Hex(wait.Mm));
-        _json.WriteString("mode", ModeName(wait.Mode));
-        _json.WriteBoolean("binder", wait.Binder);
-        _json.WriteBoolean("success", wait.Success);
-        _json.WriteNumber("duration_ns", wait.DurationNs);
-        EndSlice();
         _waits++;
+        var name = $"{ModeName(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}";
+        if (LockSlice(name, isWait: true, wait.Pid, wait.Comm, wait.Mm, wait.Mode, wait.Binder, wait.StartNs, wait.EndNs))
+        {
+            _json.WriteBoolean("success", wait.Success);
+            _json.WriteNumber("duration_ns", wait.DurationNs);
+            EndSlice();
+        }
+    }
+
+    /// <summary>
+    /// A hold or wait on its task's track of its mm (holds and waits on tracks of their own); when drawn exactly, starts
+    /// its args with what both share and returns true for the caller to finish them.
+    /// </summary>
+    private bool LockSlice(
+        string name, bool isWait, int pid, string comm, ulong mm, LockMode mode, bool binder, long startNs, long endNs)
+    {
+        var thread = ((long)pid * 2) + (isWait ? 1 : 0);
+        var (category, what) = isWait ? ("mmap_lock_wait", "waits") : ("mmap_lock_hold", "holds");
+        if (!BeginSlice(name, category, ProcessOfMm(mm), thread, $"{comm} {pid} {what}", startNs, endNs))
+        {
+            return false;
+        }
+
+        _json.WriteStartObject("args");
+        _json.WriteNumber("pid", pid);
+        _json.WriteString("comm", comm);
+        _json.WriteString("mm", Hex(mm));
+        _json.WriteString("mode", ModeName(mode));
+        _json.WriteBoolean("binder", binder);
+        return true;
     }
 
     public void OnPageInterval(in PageInterval interval)
@@ -129,14 +189,18 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         var process = PagesProcessBase + interval.Proc;
         NameProcess(process, $"binder proc {interval.Proc} pages");
         var thread = (interval.PageIndex * 2) + 1;
-        NameThread(process, thread, $"page {interval.PageIndex}");
+        _pageStates++;
         var name = interval.State switch
         {
             PageState.Active => "ACTIVE",
             PageState.Lru => "LRU",
             _ => "FREE",
         };
-        Slice(name, "page_state", process, thread, interval.StartNs, interval.EndNs);
+        if (!BeginSlice(name, "page_state", process, thread, $"page {interval.PageIndex}", interval.StartNs, interval.EndNs))
+        {
+            return;
+        }
+
         _json.WriteStartObject("args");
         _json.WriteNumber("proc", interval.Proc);
         _json.WriteNumber("page", interval.PageIndex);
@@ -144,38 +208,62 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         _json.WriteBoolean("open_at_start", interval.StartNs < 0);
         _json.WriteBoolean("open_at_end", interval.EndNs < 0);
         EndSlice();
-        _pageStates++;
     }
 
     public void OnTransaction(TransactionRecord transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        if (transaction.SentNs < 0)
+        _transactionSlices.Add(transaction, _last, _traceRead);
+    }
+
+    private void WriteTransaction(TransactionSlice slice)
+    {
+        var t = slice.Transaction;
+        _transactions++;
+        _calls += slice.Kind == TransactionSliceKind.Call ? 1 : 0;
+        _replies += slice.Kind == TransactionSliceKind.Reply ? 1 : 0;
+        _oneWay += slice.Kind == TransactionSliceKind.OneWay ? 1 : 0;
+        NameProcess(TransactionsProcess, "binder transactions");
+        var (kind, name) = slice.Kind switch
         {
+            TransactionSliceKind.Call => ("call", $"call → proc {t.ToProc}"),
+            TransactionSliceKind.Reply => ("reply", $"reply → proc {t.ToProc}"),
+            _ => ("one-way", $"one-way → proc {t.ToProc}"),
+        };
+        name = slice.Unfinished ? name + " (unfinished)" : name;
+        var threadName = $"sent by {t.FromPid}";
+        if (!TakeExact())
+        {
+            Aggregate(name, "transaction", TransactionsProcess, t.FromPid, threadName, t.SentNs, slice.EndNs);
             return;
         }
 
-        NameProcess(TransactionsProcess, "binder transactions");
-        NameThread(TransactionsProcess, transaction.FromPid, $"sent by {transaction.FromPid}");
-        var end = transaction.ReceivedNs >= 0 ? transaction.ReceivedNs : transaction.SentNs;
-        var kind = transaction.Reply ? "reply" : transaction.Oneway ? "one-way" : "transaction";
-        var name = $"{kind} → {transaction.ToProc}";
+        NameThread(TransactionsProcess, t.FromPid, threadName);
         // One thread can send again (one-way) before its last transaction is received, so these overlap: async
         // slices (keyed by debug id) get their own rows instead of breaking the thread track's nesting.
-        AsyncEdge("b", name, transaction, transaction.SentNs);
+        AsyncEdge("b", name, t, t.SentNs);
         _json.WriteStartObject("args");
-        _json.WriteNumber("debug_id", transaction.DebugId);
-        _json.WriteNumber("from_pid", transaction.FromPid);
-        _json.WriteNumber("to_proc", transaction.ToProc);
-        _json.WriteNumber("to_thread", transaction.ToThread);
-        _json.WriteString("code", $"0x{transaction.Code:x}");
-        _json.WriteNumber("data_size", transaction.DataSize);
-        _json.WriteNumber("pages_installed", transaction.PagesInstalled);
-        _json.WriteBoolean("received", transaction.ReceivedNs >= 0);
+        _json.WriteString("kind", kind);
+        _json.WriteNumber("debug_id", t.DebugId);
+        _json.WriteNumber("from_pid", t.FromPid);
+        _json.WriteNumber("to_proc", t.ToProc);
+        _json.WriteNumber("to_thread", t.ToThread);
+        _json.WriteString("code", $"0x{t.Code:x}");
+        _json.WriteNumber("data_size", t.DataSize);
+        _json.WriteNumber("pages_installed", t.PagesInstalled);
+        _json.WriteNumber("received_ns", t.ReceivedNs);
+        _json.WriteString("ends_at", slice.EndsAt);
+        _json.WriteBoolean("unfinished", slice.Unfinished);
+        if (slice.Reply is { } reply)
+        {
+            _json.WriteNumber("reply_debug_id", reply.DebugId);
+            _json.WriteNumber("reply_sent_ns", reply.SentNs);
+            _json.WriteNumber("reply_received_ns", reply.ReceivedNs);
+        }
+
         EndSlice();
-        AsyncEdge("e", name, transaction, end);
+        AsyncEdge("e", name, t, slice.EndNs);
         _json.WriteEndObject();
-        _transactions++;
     }
 
     private void OnEvent(in TraceEvent e)
@@ -220,20 +308,24 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         NameProcess(process, $"binder proc {proc} pages");
         var lane = LaneFor(proc, page, start, end);
         var thread = (page * 2) + 2 + (lane * OperationLaneStride);
-        NameThread(process, thread, lane == 0 ? $"page {page} operations" : $"page {page} operations ({lane + 1})");
+        _pageOperations++;
+        var threadName = lane == 0 ? $"page {page} operations" : $"page {page} operations ({lane + 1})";
         var name = kind switch
         {
             EventKind.BinderAllocPageStart => "install",
             EventKind.BinderUnmapUserStart => "unmap user",
             _ => "unmap kernel",
         };
-        Slice(name, "page_operation", process, thread, start, end);
+        if (!BeginSlice(name, "page_operation", process, thread, threadName, start, end))
+        {
+            return;
+        }
+
         _json.WriteStartObject("args");
         _json.WriteNumber("proc", proc);
         _json.WriteNumber("page", page);
         _json.WriteNumber("duration_ns", end - start);
         EndSlice();
-        _pageOperations++;
     }
 
     /// <summary>
@@ -281,9 +373,19 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         }
     }
 
+    /// <summary>Each aggregated process is named after the process whose slices it merges, which is named by now.</summary>
+    private void NameAggregatedProcesses(TimelineBudget budget)
+    {
+        foreach (var process in _aggregatedProcesses)
+        {
+            var name = _processNames.GetValueOrDefault(process, $"process {process}");
+            NameProcess(process + AggregatedProcessOffset, $"{name}: aggregated per {HtmlPage.Duration(budget.BinNs)}");
+        }
+    }
+
     private void NameProcess(int process, string name)
     {
-        if (!_namedProcesses.Add(process))
+        if (!_processNames.TryAdd(process, name))
         {
             return;
         }
@@ -325,6 +427,79 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         _json.WriteString("name", name);
         _json.WriteEndObject();
         _json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Starts a complete event when the budget allows (true: the caller writes its "args" object and calls
+    /// <see cref="EndSlice"/>); past it, merges the slice into its track's aggregate (false).
+    /// </summary>
+    private bool BeginSlice(string name, string category, int process, long thread, string threadName, long startNs, long endNs)
+    {
+        if (!TakeExact())
+        {
+            Aggregate(name, category, process, thread, threadName, startNs, endNs);
+            return false;
+        }
+
+        NameThread(process, thread, threadName);
+        Slice(name, category, process, thread, startNs, endNs);
+        return true;
+    }
+
+    private bool TakeExact()
+    {
+        if (_exactLeft == 0)
+        {
+            return false;
+        }
+
+        _exactLeft--;
+        return true;
+    }
+
+    private void Aggregate(string name, string category, int process, long thread, string threadName, long startNs, long endNs)
+    {
+        _aggregatedProcesses.Add(process);
+        NameThread(process + AggregatedProcessOffset, thread, threadName);
+        var start = startNs >= 0 ? startNs : _first;
+        var end = endNs >= 0 ? endNs : _last;
+        _aggregates.Add(process, thread, category, name, _first, start, Math.Max(start, end));
+    }
+
+    /// <summary>
+    /// One aggregate as a complete event inside its bin (its slices may reach before it: the args keep their first start),
+    /// on the aggregated twin of its track, so it never overlaps that track's exact slices.
+    /// </summary>
+    private void WriteAggregate(SliceAggregate aggregate)
+    {
+        var binEnd = aggregate.BinStartNs + _aggregates.BinNs;
+        var start = Math.Clamp(aggregate.FirstStartNs, aggregate.BinStartNs, binEnd);
+        var end = Math.Clamp(aggregate.LastEndNs, start, binEnd);
+        var noun = aggregate.Category switch
+        {
+            "mmap_lock_hold" => "holds",
+            "mmap_lock_wait" => "waits",
+            "page_state" => "page states",
+            "page_operation" => "page operations",
+            _ => "transactions",
+        };
+        Slice($"{aggregate.Count} {noun}, total {HtmlPage.Duration(aggregate.TotalNs)}", aggregate.Category + "_aggregate",
+            aggregate.Process + AggregatedProcessOffset, aggregate.Thread, start, end);
+        _json.WriteStartObject("args");
+        _json.WriteNumber("count", aggregate.Count);
+        _json.WriteNumber("total_ns", aggregate.TotalNs);
+        _json.WriteNumber("first_start_ns", aggregate.FirstStartNs);
+        _json.WriteNumber("last_end_ns", aggregate.LastEndNs);
+        _json.WriteNumber("bin_start_ns", aggregate.BinStartNs);
+        _json.WriteNumber("bin_ns", _aggregates.BinNs);
+        _json.WriteStartObject("count_by_name");
+        foreach (var (name, count) in aggregate.CountByName)
+        {
+            _json.WriteNumber(name, count);
+        }
+
+        _json.WriteEndObject();
+        EndSlice();
     }
 
     /// <summary>Starts a complete event; the caller writes its "args" object and calls <see cref="EndSlice"/>.</summary>

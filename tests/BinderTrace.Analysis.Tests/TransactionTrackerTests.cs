@@ -36,7 +36,7 @@ public sealed class TransactionTrackerTests
         Assert.Equal(
             [
                 new TransactionRecord(10, ClientThread, Server, 0, false, false, 1, 5000, 16, 2, 1000, 1100, 1310),
-                new TransactionRecord(11, ServerThread, ClientProc, ClientThread, true, false, 1, 8, 0, 0, 1200, 1300, 1400),
+                new TransactionRecord(11, ServerThread, ClientProc, ClientThread, true, false, 1, 8, 0, 0, 1200, 1300, 1400) { RequestDebugId = 10 },
             ],
             sink.Transactions);
         var t = report.Transactions;

@@ -12,6 +12,13 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
 {
     public static TheoryData<string> Kernels => new() { "6.1.0-56-amd64", "6.12.107+deb13-amd64", "7.3.4+deb13-amd64" };
 
+    /// <summary>Each capture as drawn by default (all exact), and one drawn past a small budget (exact slices, then aggregates).</summary>
+    public static TheoryData<string, string> Files => new()
+    {
+        { "6.1.0-56-amd64", "" }, { "6.12.107+deb13-amd64", "" }, { "7.3.4+deb13-amd64", "" },
+        { "6.12.107+deb13-amd64", "--exact-slices 5000 --aggregate-bin 10ms" },
+    };
+
     private sealed record Slice(string Name, string Category, long Pid, long Tid, long StartNs, long DurationNs, JsonElement Args);
 
     [Trait("Category", "Slow")]
@@ -68,10 +75,10 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
 
     [Trait("Category", "Slow")]
     [Theory]
-    [MemberData(nameof(Kernels))]
-    public void File_follows_the_trace_event_format(string kernel)
+    [MemberData(nameof(Files))]
+    public void File_follows_the_trace_event_format(string kernel, string options)
     {
-        var document = Timeline(CaptureOutputs.Capture(kernel));
+        var document = Timeline(CaptureOutputs.Capture(kernel), options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("ns", document.GetProperty("displayTimeUnit").GetString());
         var processNames = new HashSet<long>();
         var threadNames = new HashSet<(long, long)>();
@@ -129,11 +136,11 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
-    public void Slices_on_one_track_nest_or_follow_each_other(string kernel)
+    [MemberData(nameof(Files))]
+    public void Slices_on_one_track_nest_or_follow_each_other(string kernel, string options)
     {
         // Perfetto's JSON importer needs complete events on one thread to be properly nested; partial overlaps break it.
-        var slices = Slices(Timeline(CaptureOutputs.Capture(kernel)));
+        var slices = Slices(Timeline(CaptureOutputs.Capture(kernel), options.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         foreach (var track in slices.GroupBy(s => (s.Pid, s.Tid)))
         {
             var open = new Stack<long>();
@@ -148,6 +155,21 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
                 open.Push(s.StartNs + s.DurationNs);
             }
         }
+    }
+
+    [Fact]
+    public void Window_draws_the_rows_locks_and_pages_list_for_the_same_window()
+    {
+        // --window is the focus every command shares: a part of a long trace gets exact slices.
+        const string window = "400ms..800ms";
+        var trace = CaptureOutputs.Capture("6.12.107+deb13-amd64");
+        var slices = Slices(Timeline(trace, "--window", window));
+        var holds = outputs.Json("locks", trace, "--json", "--window", window).GetArrayLength();
+
+        Assert.InRange(holds, 1, outputs.Json("locks", trace, "--json").GetArrayLength() - 1);
+        Assert.Equal(holds, slices.Count(s => s.Category == "mmap_lock_hold"));
+        Assert.Equal(outputs.Json("locks", trace, "--waits", "--json", "--window", window).GetArrayLength(), slices.Count(s => s.Category == "mmap_lock_wait"));
+        Assert.Equal(outputs.Json("pages", trace, "--intervals", "--json", "--window", window).GetArrayLength(), slices.Count(s => s.Category == "page_state"));
     }
 
     [Fact]
@@ -180,9 +202,9 @@ public sealed class TimelineTests(CaptureOutputs outputs) : IClassFixture<Captur
         Assert.False(File.Exists(folder.File("out")));
     }
 
-    private JsonElement Timeline(string trace)
+    private JsonElement Timeline(string trace, params string[] options)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", "timeline", trace, "-o", "{file}")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(outputs.File(".json", ["timeline", trace, "-o", "{file}", .. options])));
         return document.RootElement.Clone();
     }
 
