@@ -13,6 +13,7 @@ internal sealed class EventBatchReader(ITraceEventSource source)
     private readonly ITraceEventBatchSource? _batches = source as ITraceEventBatchSource;
     private TraceEvent[] _events = [];
     private ExceptionDispatchInfo? _pending;
+    private bool _ended;
 
     /// <summary>The next events in trace order, valid until the next call; empty at the end.</summary>
     public ReadOnlySpan<TraceEvent> Next()
@@ -23,6 +24,12 @@ internal sealed class EventBatchReader(ITraceEventSource source)
         }
 
         _pending?.Throw();
+        if (_ended)
+        {
+            // Some sources (trace.dat) must not be asked again once they have said the trace is over.
+            return [];
+        }
+
         if (_events.Length == 0)
         {
             _events = new TraceEvent[TracePass.BatchSize];
@@ -31,8 +38,14 @@ internal sealed class EventBatchReader(ITraceEventSource source)
         var count = 0;
         try
         {
-            while (count < _events.Length && source.TryRead(out _events[count]))
+            while (count < _events.Length)
             {
+                if (!source.TryRead(out _events[count]))
+                {
+                    _ended = true;
+                    break;
+                }
+
                 count++;
             }
         }

@@ -9,15 +9,19 @@ namespace BinderTrace.Pipeline;
 /// </summary>
 internal static class TraceInputOpener
 {
-    public static ITraceEventSource Open(string path, TracePassOptions options, out InputSha256Stream? hash)
+    /// <param name="input">The outermost stream the source reads, which the pass disposes after the source; null when the source opened the file itself.</param>
+    public static ITraceEventSource Open(string path, TracePassOptions options, out Stream? input, out InputSha256Stream? hash)
     {
         ArgumentNullException.ThrowIfNull(path);
         hash = null;
+        input = null;
+        Func<Stream, string, ParseOptions, ITraceEventSource> read = options.Reader ?? TraceReader.Open;
         if (path == "-")
         {
             var stdin = options.StandardInput?.Invoke()
                 ?? throw new TraceInputException("-: standard input is not available here; give a trace file");
-            return TraceReader.Open(Hashed(stdin, options, ref hash), TraceReader.StandardInputName, options.Parse);
+            input = Hashed(stdin, options, ref hash);
+            return ReadOrClose(read, input, TraceReader.StandardInputName, options.Parse);
         }
 
         if (Directory.Exists(path))
@@ -31,19 +35,33 @@ internal static class TraceInputOpener
         }
 
         // A trace.dat is read in place by position (no progress bar); through a wrapping stream it would be copied first.
-        if (!options.HashInput && TraceReader.IsTraceDat(path))
+        if (!options.HashInput && options.Reader is null && TraceReader.IsTraceDat(path))
         {
             return TraceReader.Open(path, options.Parse);
         }
 
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        Stream input = file;
+        input = file;
         if (options.Progress?.Invoke(path, file.Length) is { } report)
         {
             input = new ProgressReportingStream(input, report);
         }
 
-        return TraceReader.Open(Hashed(input, options, ref hash), path, options.Parse);
+        input = Hashed(input, options, ref hash);
+        return ReadOrClose(read, input, path, options.Parse);
+    }
+
+    private static ITraceEventSource ReadOrClose(Func<Stream, string, ParseOptions, ITraceEventSource> read, Stream input, string name, ParseOptions options)
+    {
+        try
+        {
+            return read(input, name, options);
+        }
+        catch
+        {
+            input.Dispose();
+            throw;
+        }
     }
 
     private static Stream Hashed(Stream input, TracePassOptions options, ref InputSha256Stream? hash)

@@ -24,14 +24,16 @@ public sealed class TracePass : IDisposable
     private const int BatchesInFlight = 4;
 
     private readonly ITraceEventSource _source;
+    private readonly Stream? _input;
     private readonly InputSha256Stream? _hash;
     private readonly FocusFilter? _focus;
     private readonly bool _readAhead;
     private bool _ran;
 
-    private TracePass(ITraceEventSource source, InputSha256Stream? hash, TracePassOptions options)
+    private TracePass(ITraceEventSource source, Stream? input, InputSha256Stream? hash, TracePassOptions options)
     {
         _source = source;
+        _input = input;
         _hash = hash;
         _focus = options.Focus is { IsEverything: false } focus ? new FocusFilter(focus) : null;
         _readAhead = options.ReadAhead;
@@ -51,8 +53,8 @@ public sealed class TracePass : IDisposable
     public static TracePass Open(string path, TracePassOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var source = TraceInputOpener.Open(path, options, out var hash);
-        return new TracePass(source, hash, options);
+        var source = TraceInputOpener.Open(path, options, out var input, out var hash);
+        return new TracePass(source, input, hash, options);
     }
 
     /// <summary>A pass over a source that is not read from a path (the reference allocator, a replay); it is disposed with the pass.</summary>
@@ -65,7 +67,7 @@ public sealed class TracePass : IDisposable
             throw new ArgumentException("Only an input opened from a path has stored bytes to hash.", nameof(options));
         }
 
-        return new TracePass(source, hash: null, options);
+        return new TracePass(source, input: null, hash: null, options);
     }
 
     /// <summary>Runs the pass with all <paramref name="consumers"/> on the caller's thread, each seeing each batch in list order.</summary>
@@ -105,7 +107,12 @@ public sealed class TracePass : IDisposable
         }
     }
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        _source.Dispose();
+        // Readers own the stream they read and close it with themselves; this covers one that failed before taking it.
+        _input?.Dispose();
+    }
 
     private void RunOnThisThread(IReadOnlyList<ITraceEventConsumer> consumers, CancellationToken cancellation)
     {

@@ -1,5 +1,6 @@
 using BinderTrace.Events;
 using BinderTrace.Focus;
+using BinderTrace.Parsers;
 
 namespace BinderTrace.Pipeline;
 
@@ -27,4 +28,7 @@ public sealed record TracePassOptions
     /// Called once per input file with its path and size; the returned callback gets the bytes read so far (a progress bar).
     /// </summary>
     public Func<string, long, Action<long>>? Progress { get; init; }
+
+    /// <summary>The reader of the opened bytes (stream, source name, options); <see cref="TraceReader"/>'s detection unless a test puts hand-made events in.</summary>
+    internal Func<Stream, string, ParseOptions, ITraceEventSource>? Reader { get; init; }
 }

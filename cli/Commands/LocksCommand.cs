@@ -48,8 +48,9 @@ internal static class LocksCommand
             using var table = new TableWriter(output, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
-                return TraceAnalyzer.Analyze(source, analysis, new LockTableSink(table, kind));
+                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
+                pass.Run([new TraceAnalyzer(analysis, new LockTableSink(table, kind))]);
+                return 0;
             });
             table.Complete();
             return ExitCode.Ok;

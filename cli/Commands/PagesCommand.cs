@@ -41,14 +41,9 @@ internal static class PagesCommand
             using var table = new TableWriter(output, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
+                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
                 var analyzer = new TraceAnalyzer(analysis, perInterval ? new PageIntervalTableSink(table) : null);
-                while (source.TryRead(out var e))
-                {
-                    analyzer.OnEvent(e);
-                }
-
-                analyzer.Finish(source.Info, source.Diagnostics);
+                pass.Run([analyzer]);
                 if (!perInterval)
                 {
                     PageTables.WriteSummaries(table, analyzer.PageSummaries);

@@ -34,11 +34,13 @@ internal static class TimelineCommand
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc) };
             var counts = ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress);
+                using var pass = TraceInput.Open(path, parse, progress);
                 try
                 {
                     using var file = File.Create(target);
-                    return ChromeTraceWriter.Write(source, file, analysis).Counts;
+                    using var timeline = new ChromeTraceWriter(file, analysis);
+                    pass.Run([timeline]);
+                    return timeline.Counts!;
                 }
                 catch
                 {

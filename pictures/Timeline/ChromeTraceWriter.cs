@@ -25,7 +25,7 @@ public sealed record TimelineCounts(
 /// <c>open_at_start</c> / <c>open_at_end</c> args. Rows are written as the analysis closes them: memory stays bounded
 /// by the analysis' own state.
 /// </summary>
-public sealed class ChromeTraceWriter : IAnalysisSink
+public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDisposable
 {
     private const int PagesProcessBase = 2_000_000;
     private const int LocksProcessBase = 1_000_000;
@@ -35,6 +35,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
+    private readonly TraceAnalyzer _analyzer;
     private readonly Dictionary<ulong, int> _mmProcess = [];
     private readonly HashSet<(int Process, long Thread)> _namedThreads = [];
     private readonly HashSet<int> _namedProcesses = [];
@@ -49,45 +50,53 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private long _transactions;
     private long _unmatchedOperations;
 
-    private ChromeTraceWriter(Utf8JsonWriter json, int? proc)
+    /// <summary>Starts the timeline in <paramref name="output"/>; a pass then feeds it, and its end completes the file.</summary>
+    public ChromeTraceWriter(Stream output, AnalysisOptions? options = null)
     {
-        _json = json;
-        _proc = proc;
-    }
-
-    /// <summary>Reads <paramref name="source"/> to the end, analysing it and writing the timeline to <paramref name="output"/>.</summary>
-    public static (TraceReport Report, TimelineCounts Counts) Write(ITraceEventSource source, Stream output, AnalysisOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
-        using var json = new Utf8JsonWriter(output);
-        var writer = new ChromeTraceWriter(json, options?.Proc);
-        json.WriteStartObject();
-        json.WriteString("displayTimeUnit", "ns");
-        json.WriteStartArray("traceEvents");
-        var analyzer = new TraceAnalyzer(options, writer);
-        while (source.TryRead(out var e))
-        {
-            writer.OnEvent(e);
-            analyzer.OnEvent(e);
-        }
-
-        var report = analyzer.Finish(source.Info, source.Diagnostics);
-        writer._unmatchedOperations += writer._openOperations.Count;
-        writer.NameMmProcesses(report);
-        json.WriteEndArray();
-        json.WriteStartObject("metadata");
-        json.WriteString("source", report.Source.SourceName);
-        json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
-        json.WriteNumber("first_ts", report.FirstTimestamp);
-        json.WriteNumber("last_ts", report.LastTimestamp);
-        json.WriteNumber("unmatched_page_operations", writer._unmatchedOperations);
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
-        return (report, new TimelineCounts(
-            writer._holds, writer._waits, writer._pageStates, writer._pageOperations, writer._transactions, writer._unmatchedOperations));
+        _json = new Utf8JsonWriter(output);
+        _proc = options?.Proc;
+        _analyzer = new TraceAnalyzer(options, this);
+        _json.WriteStartObject();
+        _json.WriteString("displayTimeUnit", "ns");
+        _json.WriteStartArray("traceEvents");
     }
+
+    /// <summary>The analysis of the events drawn, once the pass has ended.</summary>
+    public TraceReport? Report { get; private set; }
+
+    /// <summary>The slices written, once the pass has ended.</summary>
+    public TimelineCounts? Counts { get; private set; }
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+    {
+        foreach (ref readonly var e in batch)
+        {
+            OnEvent(e);
+            _analyzer.OnEvent(e);
+        }
+    }
+
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+        var report = _analyzer.Finish(info, diagnostics);
+        _unmatchedOperations += _openOperations.Count;
+        NameMmProcesses(report);
+        _json.WriteEndArray();
+        _json.WriteStartObject("metadata");
+        _json.WriteString("source", report.Source.SourceName);
+        _json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
+        _json.WriteNumber("first_ts", report.FirstTimestamp);
+        _json.WriteNumber("last_ts", report.LastTimestamp);
+        _json.WriteNumber("unmatched_page_operations", _unmatchedOperations);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.Flush();
+        Report = report;
+        Counts = new TimelineCounts(_holds, _waits, _pageStates, _pageOperations, _transactions, _unmatchedOperations);
+    }
+
+    public void Dispose() => _json.Dispose();
 
     public void OnLockHold(in MmapLockHold hold)
     {
