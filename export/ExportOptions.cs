@@ -1,6 +1,3 @@
-using BinderTrace.Analysis.Records;
-using BinderTrace.Analysis.Reporting;
-using BinderTrace.Events;
 using BinderTrace.Export.Parquet;
 
 namespace BinderTrace.Export;
@@ -49,18 +46,3 @@ public sealed record ExportOptions
 
 /// <summary>One committed Parquet file.</summary>
 public sealed record ExportedFile(string Table, string Path, long Rows, long Bytes);
-
-/// <summary>
-/// Opens a trace given on the command line (a path, or "-" for stdin) as a source read on the calling thread:
-/// the exporter runs it on a thread of its own.
-/// </summary>
-public delegate ITraceEventSource TraceOpener(string pathOrDash);
-
-/// <summary>
-/// Runs the analysis over <paramref name="events"/> to its end, sending the detailed rows to <paramref name="sink"/>,
-/// and returns its report (the summary row and the design fingerprint come from it).
-/// </summary>
-public delegate TraceReport AnalysisRun(ITraceEventSource events, IAnalysisSink sink);
-
-/// <summary>The content digest of an input that has been read (<c>sha256:&lt;hex&gt;</c>), or null when it has none (stdin).</summary>
-public delegate string? InputDigest(string pathOrDash);

@@ -1,25 +1,28 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 using BinderTrace.Export.Tables;
-using BinderTrace.Parsers;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Export;
 
 /// <summary>
 /// <c>bindertrace export</c>: streams traces into Parquet tables, either one file per table for all traces or
-/// a Hive-partitioned folder per table. One pass per trace feeds both the events table and the analysis.
+/// a Hive-partitioned folder per table. One <see cref="TracePass"/> per trace feeds the events table and the analysis,
+/// each on a thread of its own, and hashes the input's bytes on the way.
 /// Files are committed atomically once complete: on a failure or cancellation the files still being written
 /// are deleted (an unpartitioned export therefore leaves nothing; a partitioned one keeps the traces already done).
 /// </summary>
 public sealed class TraceExporter
 {
+    /// <summary>Bytes an analysis table holds for its row group being built, before it is written out.</summary>
+    internal const long AnalysisRowGroupBytes = 4L << 20;
+
     private readonly ExportOptions _options;
-    private readonly TraceOpener _open;
-    private readonly AnalysisRun? _analysis;
-    private readonly InputDigest? _digest;
+    private readonly TracePassOptions _input;
+    private readonly AnalysisOptions _analysis;
+    private readonly Func<IAnalysisSink, ExportAnalysis> _analyze;
     private readonly TraceLabels _labels = new();
     private readonly TableDefinition<TraceEvent> _events;
     private readonly TableDefinition<PageInterval> _pageIntervals;
@@ -28,22 +31,23 @@ public sealed class TraceExporter
     private readonly TableDefinition<TransactionRecord> _transactions;
     private readonly TableDefinition<TraceReport> _summary;
 
-    /// <param name="analysis">Required when <see cref="ExportOptions.Tables"/> includes an analysis table.</param>
-    /// <param name="digest">
-    /// The input's digest once it has been read (e.g. from a <see cref="Sha256ReadStream"/> the opener put in the
-    /// read path); by default the exporter reads the file a second time, on another thread.
+    /// <param name="input">How each trace is opened and read; its focus narrows every table.</param>
+    /// <param name="analysis">
+    /// The analysis of the analysis tables; its <see cref="AnalysisOptions.Proc"/> also narrows the events table to
+    /// that process's events (<see cref="ProcessEventFilter"/>).
     /// </param>
-    public TraceExporter(ExportOptions options, TraceOpener open, AnalysisRun? analysis = null, InputDigest? digest = null)
+    public TraceExporter(ExportOptions options, TracePassOptions? input = null, AnalysisOptions? analysis = null)
+        : this(options, input, analysis, analyze: null)
+    {
+    }
+
+    /// <param name="analyze">Stands in for the analysis (tests put hand-made rows in); by default a <see cref="TraceAnalyzer"/>.</param>
+    internal TraceExporter(ExportOptions options, TracePassOptions? input, AnalysisOptions? analysis, Func<IAnalysisSink, ExportAnalysis>? analyze)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Tables == ExportTables.None)
         {
             throw new ArgumentException("No table selected for export.", nameof(options));
-        }
-
-        if ((options.Tables & ExportTables.Analysis) != 0 && analysis is null)
-        {
-            throw new ArgumentException($"Tables {options.Tables & ExportTables.Analysis} need the analysis, and none was given.", nameof(analysis));
         }
 
         if (options.PartitionBy.Distinct().Count() != options.PartitionBy.Count)
@@ -52,9 +56,13 @@ public sealed class TraceExporter
         }
 
         _options = options;
-        _open = open;
-        _analysis = analysis;
-        _digest = digest;
+        _input = (input ?? new TracePassOptions()) with { HashInput = true };
+        _analysis = analysis ?? AnalysisOptions.Default;
+        _analyze = analyze ?? (sink =>
+        {
+            var analyzer = new TraceAnalyzer(_analysis, sink);
+            return new ExportAnalysis(analyzer, () => analyzer.Report!);
+        });
         var withSource = !options.PartitionBy.Contains(PartitionKey.Source);
         var withKernel = !options.PartitionBy.Contains(PartitionKey.Kernel);
         _events = _labels.AddColumns(EventsTable.Define(), withSource, withKernel);
@@ -80,8 +88,8 @@ public sealed class TraceExporter
             using var files = OpenFiles(partitionFolder: null, traceIndex: -1);
             for (var i = 0; i < traces.Count; i++)
             {
-                using var source = _open(traces[i]);
-                ExportTrace(traces[i], source, files, cancellation);
+                using var pass = TracePass.Open(traces[i], _input);
+                ExportTrace(traces[i], pass, files, cancellation);
             }
 
             return files.Commit();
@@ -90,49 +98,52 @@ public sealed class TraceExporter
         var committed = new List<ExportedFile>();
         for (var i = 0; i < traces.Count; i++)
         {
-            using var source = _open(traces[i]);
-            var kernel = KernelOf(source);
+            using var pass = TracePass.Open(traces[i], _input);
+            var kernel = KernelOf(pass.Info);
             var folder = Path.Combine(_options.PartitionBy
                 .Select(k => k == PartitionKey.Kernel ? HivePartition.Folder("kernel", kernel) : HivePartition.Folder("source", traces[i]))
                 .ToArray());
             using var files = OpenFiles(folder, i);
-            ExportTrace(traces[i], source, files, cancellation);
+            ExportTrace(traces[i], pass, files, cancellation);
             committed.AddRange(files.Commit());
         }
 
         return committed;
     }
 
-    private void ExportTrace(string path, ITraceEventSource source, TableFileSet files, CancellationToken cancellation)
+    private void ExportTrace(string path, TracePass pass, TableFileSet files, CancellationToken cancellation)
     {
-        var kernel = KernelOf(source);
-        var sha256 = _digest is null ? Task.Run(() => Sha256(path), cancellation) : null;
+        var kernel = KernelOf(pass.Info);
         _labels.Source = path;
         _labels.Kernel = kernel;
-        // Parsing runs on one thread; the events table and the analysis (on this one) each read the same batches
-        // of events on their own, so the three overlap without copying an event. The pooled batches bound the memory.
-        var eventsTable = files.Events;
-        using var events = new PrefetchingEventSource(source, batch =>
-        {
-            cancellation.ThrowIfCancellationRequested();
-            eventsTable?.Append(batch);
-        });
         // An events-only export skips the analysis (it would about double the CPU time), so its footer has no fingerprint.
-        var report = (_options.Tables & ExportTables.Analysis) != 0 ? _analysis!(events, files.Sink) : null;
-        while (events.TryRead(out _))
+        var analysis = (_options.Tables & ExportTables.Analysis) != 0 ? _analyze(files.Sink) : null;
+        var analyzer = analysis?.Consumer;
+        ITraceEventConsumer? events = files.Events is { } table ? new EventsTableConsumer(table) : null;
+        if (events is not null && _analysis.Proc is { } proc)
         {
-            // Reading to the end is what lets the events table see every event, and brings its errors here.
+            events = new ProcessEventFilter(events, proc);
         }
 
+        // The events table and the analysis are the two heavy consumers: each gets a thread beside the reader's.
+        IReadOnlyList<IReadOnlyList<ITraceEventConsumer>> lanes = (analyzer, events) switch
+        {
+            ({ } a, { } e) => [[a], [e]],
+            ({ } a, null) => [[a]],
+            (null, { } e) => [[e]],
+            _ => throw new InvalidOperationException("an export with no table reached a trace"),
+        };
+        pass.RunConcurrently(lanes, cancellation);
+        var report = analysis?.Report();
         if (report is not null)
         {
             files.Summary?.Append(in report);
         }
 
-        files.AddTrace(new TraceFacts(path, source.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, sha256?.GetAwaiter().GetResult() ?? _digest!(path)));
+        files.AddTrace(new TraceFacts(path, pass.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, pass.InputSha256));
     }
 
-    private string KernelOf(ITraceEventSource source) => _options.Kernel ?? source.Info.Kernel ?? "unknown";
+    private string KernelOf(TraceSourceInfo info) => _options.Kernel ?? info.Kernel ?? "unknown";
 
     private TableFileSet OpenFiles(string? partitionFolder, int traceIndex)
     {
@@ -149,11 +160,15 @@ public sealed class TraceExporter
                 set.Events = set.Add(new TableFile<TraceEvent>(PathOf(EventsTable.Name), _events, _options.Writer));
             }
 
+            // An analysis table gets a row or two per thousand events, so with the writer's default limits a row group
+            // would hold the table's whole output up to 1 GB-sized traces: peak memory grew with the input (the export of
+            // 1.1 GB held 30 MB more than that of 250 MB, all in these pages). A small byte budget keeps it flat.
+            var analysisWriter = _options.Writer with { RowGroupBytes = Math.Min(_options.Writer.RowGroupBytes, AnalysisRowGroupBytes) };
             set.Sink = new ParquetAnalysisSink(
-                tables.HasFlag(ExportTables.PageIntervals) ? set.Add(new TableFile<PageInterval>(PathOf(AnalysisTables.PageIntervals), _pageIntervals, _options.Writer)) : null,
-                tables.HasFlag(ExportTables.LockHolds) ? set.Add(new TableFile<MmapLockHold>(PathOf(AnalysisTables.LockHolds), _lockHolds, _options.Writer)) : null,
-                tables.HasFlag(ExportTables.LockWaits) ? set.Add(new TableFile<MmapLockWait>(PathOf(AnalysisTables.LockWaits), _lockWaits, _options.Writer)) : null,
-                tables.HasFlag(ExportTables.Transactions) ? set.Add(new TableFile<TransactionRecord>(PathOf(AnalysisTables.Transactions), _transactions, _options.Writer)) : null);
+                tables.HasFlag(ExportTables.PageIntervals) ? set.Add(new TableFile<PageInterval>(PathOf(AnalysisTables.PageIntervals), _pageIntervals, analysisWriter)) : null,
+                tables.HasFlag(ExportTables.LockHolds) ? set.Add(new TableFile<MmapLockHold>(PathOf(AnalysisTables.LockHolds), _lockHolds, analysisWriter)) : null,
+                tables.HasFlag(ExportTables.LockWaits) ? set.Add(new TableFile<MmapLockWait>(PathOf(AnalysisTables.LockWaits), _lockWaits, analysisWriter)) : null,
+                tables.HasFlag(ExportTables.Transactions) ? set.Add(new TableFile<TransactionRecord>(PathOf(AnalysisTables.Transactions), _transactions, analysisWriter)) : null);
             if (tables.HasFlag(ExportTables.Summary))
             {
                 set.Summary = set.Add(new TableFile<TraceReport>(PathOf(SummaryTable.Name), _summary, _options.Writer));
@@ -168,16 +183,18 @@ public sealed class TraceExporter
         }
     }
 
-    /// <summary>SHA-256 of the trace file as stored (compressed or not), or null for stdin.</summary>
-    private static string? Sha256(string path)
-    {
-        if (path == "-")
-        {
-            return null;
-        }
+    /// <summary>The analysis of one trace: the consumer a pass feeds, and its report once the pass has ended.</summary>
+    internal sealed record ExportAnalysis(ITraceEventConsumer Consumer, Func<TraceReport> Report);
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return Sha256ReadStream.Format(SHA256.HashData(stream));
+    /// <summary>Appends every event of the pass to the events table.</summary>
+    private sealed class EventsTableConsumer(TableFile<TraceEvent> table) : ITraceEventConsumer
+    {
+        public void OnEvents(ReadOnlySpan<TraceEvent> batch) => table.Append(batch);
+
+        public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+        {
+            // The table is committed with the other files of the export, after the trace facts are added.
+        }
     }
 
     /// <summary>The files one trace (partitioned) or the whole export (unpartitioned) writes into.</summary>

@@ -10,7 +10,7 @@ namespace BinderTrace.Allocator.Replay;
 /// (install window, LRU move, unmap, update_page_range) while holding it or took it inside an install window. Costs
 /// are measured from the trace's own allocator brackets (<see cref="ReplayCalibration"/>).
 /// </summary>
-public sealed class TraceWorkloadExtractor
+public sealed class TraceWorkloadExtractor : ITraceEventConsumer
 {
     /// <summary>Unmaps further apart than this belong to different shrinker passes.</summary>
     private const long ShrinkerRunGapNs = 50_000_000;
@@ -29,6 +29,19 @@ public sealed class TraceWorkloadExtractor
     private long _lastUnmapNs = long.MinValue;
     private long _first = -1;
     private long _last = -1;
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+    {
+        foreach (ref readonly var e in batch)
+        {
+            OnEvent(e);
+        }
+    }
+
+    /// <summary>Nothing to do yet: the workload is built by <see cref="Finish"/>, which needs the analysis' design fingerprint of the same pass.</summary>
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+    }
 
     public void OnEvent(in TraceEvent e)
     {

@@ -16,8 +16,19 @@ public static class TraceMeasurementFactory
     public static TraceMeasurement FromSource(ITraceEventSource source, AnalysisOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var sink = new MetricSampleSink();
-        var report = TraceAnalyzer.Analyze(source, options, sink);
+        var collector = new TraceMeasurementCollector(options);
+        var analyzer = collector.Analyzer;
+        while (source.TryRead(out var e))
+        {
+            analyzer.OnEvent(e);
+        }
+
+        collector.OnEnd(source.Info, source.Diagnostics);
+        return collector.Measurement!;
+    }
+
+    internal static TraceMeasurement Build(TraceReport report, TraceDiagnostics diagnostics, MetricSampleSink sink)
+    {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -26,6 +37,24 @@ public static class TraceMeasurementFactory
 
         var document = JsonNode.Parse(buffer.ToArray())
             ?? throw new InvalidOperationException("the report writer produced an empty document");
-        return new TraceMeasurement(source.Info.SourceName, document, TraceDataQuality.FromDiagnostics(source.Diagnostics), sink.ToSamples());
+        return new TraceMeasurement(report.Source.SourceName, document, TraceDataQuality.FromDiagnostics(diagnostics), sink.ToSamples());
     }
+}
+
+/// <summary>The consumer form of <see cref="TraceMeasurementFactory"/>: a trace pass feeds it, and its end builds the measurement.</summary>
+public sealed class TraceMeasurementCollector : ITraceEventConsumer
+{
+    private readonly MetricSampleSink _sink = new();
+
+    public TraceMeasurementCollector(AnalysisOptions? options = null) => Analyzer = new TraceAnalyzer(options, _sink);
+
+    /// <summary>The measurement, once the pass has ended.</summary>
+    public TraceMeasurement? Measurement { get; private set; }
+
+    internal TraceAnalyzer Analyzer { get; }
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch) => Analyzer.OnEvents(batch);
+
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics) =>
+        Measurement = TraceMeasurementFactory.Build(Analyzer.Finish(info, diagnostics), diagnostics, _sink);
 }

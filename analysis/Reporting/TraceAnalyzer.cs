@@ -41,7 +41,7 @@ public sealed record AnalysisOptions
 /// One pass over an event stream that feeds the page, mmap_lock, transaction and fingerprint trackers and
 /// builds a <see cref="TraceReport"/>. Detailed rows go to the optional <see cref="IAnalysisSink"/> as they close.
 /// </summary>
-public sealed class TraceAnalyzer : IBinderActivity
+public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 {
     private readonly AnalysisOptions _options;
     private readonly AnalysisCounters _counters = new();
@@ -129,6 +129,19 @@ public sealed class TraceAnalyzer : IBinderActivity
                 break;
         }
     }
+
+    /// <summary>The report, once a pass has ended (<see cref="OnEnd"/>); null before.</summary>
+    public TraceReport? Report { get; private set; }
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+    {
+        foreach (ref readonly var e in batch)
+        {
+            OnEvent(e);
+        }
+    }
+
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics) => Report = Finish(info, diagnostics);
 
     public TraceReport Finish(TraceSourceInfo info, TraceDiagnostics diagnostics)
     {

@@ -8,7 +8,7 @@ namespace BinderTrace.Analysis.Stats;
 /// plus the reader's data-quality counters. Memory grows with the number of distinct names, CPUs and
 /// tasks, never with the number of events.
 /// </summary>
-public sealed class TraceStatistics
+public sealed class TraceStatistics : ITraceEventConsumer
 {
     private readonly long[] _countByKind = new long[Enum.GetValues<EventKind>().Length];
     private readonly Dictionary<string, long> _genericCounts = new(StringComparer.Ordinal);
@@ -24,15 +24,11 @@ public sealed class TraceStatistics
     private int _lastBinderProc = int.MinValue;
     private ulong _cpusBelow64;
 
-    private TraceStatistics(TraceSourceInfo info, TraceDiagnostics diagnostics)
-    {
-        Info = info;
-        Diagnostics = diagnostics;
-    }
+    /// <summary>The trace's description; set when the pass ends.</summary>
+    public TraceSourceInfo Info { get; private set; } = new() { SourceName = "" };
 
-    public TraceSourceInfo Info { get; }
-
-    public TraceDiagnostics Diagnostics { get; }
+    /// <summary>The reader's data-quality counters; complete when the pass ends.</summary>
+    public TraceDiagnostics Diagnostics { get; private set; } = new();
 
     public long Events { get; private set; }
 
@@ -92,13 +88,28 @@ public sealed class TraceStatistics
     /// <summary>Reads <paramref name="source"/> to its end.</summary>
     public static TraceStatistics Collect(ITraceEventSource source)
     {
-        var stats = new TraceStatistics(source.Info, source.Diagnostics);
+        var stats = new TraceStatistics();
         while (source.TryRead(out var traceEvent))
         {
             stats.Add(in traceEvent);
         }
 
+        stats.OnEnd(source.Info, source.Diagnostics);
         return stats;
+    }
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+    {
+        foreach (ref readonly var traceEvent in batch)
+        {
+            Add(in traceEvent);
+        }
+    }
+
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+        Info = info;
+        Diagnostics = diagnostics;
     }
 
     private void Add(in TraceEvent traceEvent)

@@ -97,8 +97,10 @@ internal static class CompareCommand
 
         return ProgressDisplay.Run([path], progress =>
         {
-            using var source = TraceInput.Open(path, options, progress, focus: analysis.Focus);
-            return TraceMeasurementFactory.FromSource(source, analysis);
+            using var pass = TraceInput.Open(path, options, progress, analysis.Focus);
+            var measurement = new TraceMeasurementCollector(analysis);
+            pass.Run([measurement]);
+            return measurement.Measurement!;
         });
     };
 

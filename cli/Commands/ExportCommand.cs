@@ -76,17 +76,8 @@ internal static class ExportCommand
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             CheckOutputFolder(options.OutputDirectory);
-            // Each file is hashed while it is parsed, for the bindertrace.sha256 footer key.
-            var digests = new Dictionary<string, Sha256ReadStream>(StringComparer.Ordinal);
             var files = ProgressDisplay.Run(paths, progress =>
-            {
-                var exporter = new TraceExporter(
-                    options,
-                    path => TraceInput.OpenOnThisThread(path, parse, progress, file => digests[path] = new Sha256ReadStream(file), traceFocus),
-                    (events, sink) => TraceAnalyzer.Analyze(events, analysis, sink),
-                    path => digests.TryGetValue(path, out var digest) ? digest.Digest() : null);
-                return exporter.Export(paths, cancellation);
-            });
+                new TraceExporter(options, TraceInput.Options(parse, progress, traceFocus), analysis).Export(paths, cancellation));
             foreach (var file in files)
             {
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.Table}\t{file.Rows} rows\t{file.Bytes} bytes\t{file.Path}"));

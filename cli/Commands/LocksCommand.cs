@@ -45,13 +45,17 @@ internal static class LocksCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
-            using var table = new TableWriter(output, format, LockTableSink.ColumnsFor(kind));
+            // Nothing is printed before the pass has matched something: its errors come alone.
+            var held = new HeldBackWriter(output);
+            using var table = new TableWriter(held, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
-                return TraceAnalyzer.Analyze(source, analysis, new LockTableSink(table, kind));
+                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
+                pass.Run([new TraceAnalyzer(analysis, new LockTableSink(table, kind))]);
+                return 0;
             });
             table.Complete();
+            held.Release();
             return ExitCode.Ok;
         }));
         return command;

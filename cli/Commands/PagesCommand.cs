@@ -38,17 +38,14 @@ internal static class PagesCommand
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             var perInterval = parseResult.GetValue(intervals);
-            using var table = new TableWriter(output, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
+            // Nothing is printed before the pass has matched something: its errors come alone.
+            var held = new HeldBackWriter(output);
+            using var table = new TableWriter(held, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);
+                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
                 var analyzer = new TraceAnalyzer(analysis, perInterval ? new PageIntervalTableSink(table) : null);
-                while (source.TryRead(out var e))
-                {
-                    analyzer.OnEvent(e);
-                }
-
-                analyzer.Finish(source.Info, source.Diagnostics);
+                pass.Run([analyzer]);
                 if (!perInterval)
                 {
                     PageTables.WriteSummaries(table, analyzer.PageSummaries);
@@ -57,6 +54,7 @@ internal static class PagesCommand
                 return 0;
             });
             table.Complete();
+            held.Release();
             return ExitCode.Ok;
         }));
         return command;

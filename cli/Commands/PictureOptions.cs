@@ -22,11 +22,13 @@ internal static class PictureOptions
         string tracePath, ParseOptions parse, AnalysisOptions analysis, string htmlPath, ProgressDisplay progress)
     {
         var picture = new ReportPictureSink();
-        TraceReport report;
-        using (var source = TraceInput.Open(tracePath, parse, progress, focus: analysis.Focus))
+        var analyzer = new TraceAnalyzer(analysis, picture);
+        using (var pass = TraceInput.Open(tracePath, parse, progress, analysis.Focus))
         {
-            report = TraceAnalyzer.Analyze(source, analysis, picture);
+            pass.Run([analyzer]);
         }
+
+        var report = analyzer.Report!;
 
         using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
         HtmlReportWriter.Write(html, report, picture);

@@ -90,18 +90,13 @@ internal static class ReplayCommand
 
     private static (TraceReport Real, TraceWorkload Workload) ExtractWithAnalysis(string path, ParseOptions parse, ProgressDisplay progress)
     {
-        using var source = TraceInput.Open(path, parse, progress);
+        using var pass = TraceInput.Open(path, parse, progress);
         var analyzer = new TraceAnalyzer();
         var extractor = new TraceWorkloadExtractor();
-        while (source.TryRead(out var e))
-        {
-            analyzer.OnEvent(e);
-            extractor.OnEvent(e);
-        }
-
-        var real = analyzer.Finish(source.Info, source.Diagnostics);
+        pass.Run([analyzer, extractor]);
+        var real = analyzer.Report!;
         var design = real.Fingerprint.Design == Analysis.Fingerprint.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
-        return (real, extractor.Finish(source.Info, design));
+        return (real, extractor.Finish(pass.Info, design));
     }
 
     private static TraceReport Analyze(TraceWorkload workload, string design, ulong seed)

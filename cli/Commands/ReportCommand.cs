@@ -89,8 +89,10 @@ internal static class ReportCommand
 
     private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress)
     {
-        using var source = TraceInput.Open(path, parse, progress, focus: analysis.Focus);
-        return TraceAnalyzer.Analyze(source, analysis);
+        using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
+        var analyzer = new TraceAnalyzer(analysis);
+        pass.Run([analyzer]);
+        return analyzer.Report!;
     }
 
     private static void WriteJson(TextWriter output, List<TraceReport> reports)

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using BinderTrace.Analysis.Stats;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 using BinderTrace.Focus;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Cli.Commands;
 
@@ -37,14 +39,17 @@ internal static class StatsCommand
             var options = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
             var process = parseResult.GetValue(proc);
-            var results = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, traceFocus, process, progress)).ToList());
+            var collected = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, traceFocus, process, progress)).ToList());
+            var results = collected.ConvertAll(c => c.Stats);
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, results);
+                WriteAttribution(parseResult.InvocationConfiguration.Error, collected, process);
             }
             else
             {
                 StatsTextRenderer.Write(output, results);
+                WriteAttribution(output, collected, process);
             }
 
             return ExitCode.Ok;
@@ -52,17 +57,36 @@ internal static class StatsCommand
         return command;
     }
 
-    /// <summary>With <paramref name="proc"/>, the events of that process as <see cref="ProcessEventSource"/> defines them.</summary>
-    private static TraceStatistics Collect(string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress)
+    /// <summary>With <paramref name="proc"/>, the events of that process as <see cref="ProcessEventFilter"/> attributes them.</summary>
+    private static (TraceStatistics Stats, ProcessAttribution? Attribution) Collect(string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress)
     {
-        using var source = TraceInput.OpenOnThisThread(path, options, progress, focus: focus);
+        using var pass = TraceInput.Open(path, options, progress, focus, readAhead: false);
+        var stats = new TraceStatistics();
         if (proc is { } pid)
         {
-            using var process = new ProcessEventSource(source, pid);
-            return TraceStatistics.Collect(process);
+            var process = new ProcessEventFilter(stats, pid);
+            pass.Run([process]);
+            return (stats, process.Attribution);
         }
 
-        return TraceStatistics.Collect(source);
+        pass.Run([stats]);
+        return (stats, null);
+    }
+
+    /// <summary>What <c>--proc</c> could not attribute, so that its counts are not read as complete when they are not.</summary>
+    private static void WriteAttribution(TextWriter output, List<(TraceStatistics Stats, ProcessAttribution? Attribution)> collected, int? proc)
+    {
+        foreach (var (stats, attribution) in collected)
+        {
+            if (attribution is not { IsComplete: false } a)
+            {
+                continue;
+            }
+
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{stats.Info.SourceName}: --proc {proc}: the trace has no TGID column; left out {a.LateEvents} events of {a.LateTasks} tasks that a binder event tied to the process only later, and {a.UnknownEvents} events of tasks it ties to no process"));
+        }
     }
 
     private static void WriteJson(TextWriter output, List<TraceStatistics> results)

@@ -52,11 +52,13 @@ internal static class TimelineCommand
             var budget = Budget(parseResult.GetValue(exact), parseResult.GetRequiredValue(bin));
             var counts = ProgressDisplay.Run([path], progress =>
             {
-                using var source = TraceInput.Open(path, parse, progress, focus: analysis.Focus);
+                using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
                 try
                 {
                     using var file = File.Create(target);
-                    return ChromeTraceWriter.Write(source, file, analysis, budget).Counts;
+                    using var timeline = new ChromeTraceWriter(file, analysis, budget);
+                    pass.Run([timeline]);
+                    return timeline.Counts!;
                 }
                 catch
                 {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BinderTrace.Events;
 using BinderTrace.Focus;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Cli.Infrastructure;
 
@@ -34,7 +35,7 @@ internal static class CommandRunner
     }
 
     private static bool IsUserError(Exception exception) => exception is
-        UserErrorException or TraceFormatException or FileNotFoundException or DirectoryNotFoundException
+        UserErrorException or TraceInputException or TraceFormatException or FileNotFoundException or DirectoryNotFoundException
         or UnauthorizedAccessException or InvalidDataException or TraceFocusException;
 
     /// <summary>The output may be the very thing that failed; what it could not take is already lost.</summary>

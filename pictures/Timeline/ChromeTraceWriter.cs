@@ -35,7 +35,7 @@ public sealed record TimelineCounts(
 /// <c>open_at_start</c> / <c>open_at_end</c> args. Rows are written as the analysis closes them: memory stays bounded
 /// by the analysis' own state.
 /// </summary>
-public sealed class ChromeTraceWriter : IAnalysisSink
+public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDisposable
 {
     private const int PagesProcessBase = 2_000_000;
     private const int LocksProcessBase = 1_000_000;
@@ -51,6 +51,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink
 
     private readonly Utf8JsonWriter _json;
     private readonly int? _proc;
+    private readonly TraceAnalyzer _analyzer;
     private readonly Dictionary<ulong, int> _mmProcess = [];
     private readonly HashSet<(int Process, long Thread)> _namedThreads = [];
     private readonly Dictionary<int, string> _processNames = [];
@@ -59,6 +60,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private readonly Dictionary<int, (EventKind Kind, long Start, int Proc, long Page)> _openOperations = [];
     private readonly TransactionSlices _transactionSlices;
     private readonly SliceAggregates _aggregates;
+    private readonly TimelineBudget _budget;
     private long _first = -1;
     private long _last = -1;
     private long _holds;
@@ -73,70 +75,78 @@ public sealed class ChromeTraceWriter : IAnalysisSink
     private long _unmatchedOperations;
     private long _exactLeft;
 
-    private ChromeTraceWriter(Utf8JsonWriter json, int? proc, TimelineBudget budget)
-    {
-        _json = json;
-        _proc = proc;
-        _transactionSlices = new TransactionSlices(WriteTransaction);
-        _aggregates = new SliceAggregates(budget.BinNs, WriteAggregate);
-        _exactLeft = budget.ExactSlices;
-    }
-
-    /// <summary>Reads <paramref name="source"/> to the end, analysing it and writing the timeline to <paramref name="output"/>.</summary>
+    /// <summary>Starts the timeline in <paramref name="output"/>; a pass then feeds it, and its end completes the file.</summary>
     /// <remarks>Past <paramref name="budget"/>'s exact slices (default <see cref="TimelineBudget"/>) slices are merged per track and time bin.</remarks>
-    public static (TraceReport Report, TimelineCounts Counts) Write(
-        ITraceEventSource source, Stream output, AnalysisOptions? options = null, TimelineBudget? budget = null)
+    public ChromeTraceWriter(Stream output, AnalysisOptions? options = null, TimelineBudget? budget = null)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
-        budget ??= new TimelineBudget();
-        if (budget.ExactSlices < 0 || budget.BinNs <= 0)
+        _budget = budget ?? new TimelineBudget();
+        if (_budget.ExactSlices < 0 || _budget.BinNs <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(budget), budget, "exact slices must be >= 0 and the bin > 0 ns");
         }
 
-        using var json = new Utf8JsonWriter(output);
-        var writer = new ChromeTraceWriter(json, options?.Proc, budget);
-        json.WriteStartObject();
-        json.WriteString("displayTimeUnit", "ns");
-        json.WriteStartArray("traceEvents");
-        var analyzer = new TraceAnalyzer(options, writer);
-        while (source.TryRead(out var e))
-        {
-            writer.OnEvent(e);
-            analyzer.OnEvent(e);
-        }
-
-        writer._traceRead = true;
-        var report = analyzer.Finish(source.Info, source.Diagnostics);
-        writer._transactionSlices.Finish(writer._last);
-        writer._aggregates.Finish();
-        writer._unmatchedOperations += writer._openOperations.Count;
-        writer.NameMmProcesses(report);
-        writer.NameAggregatedProcesses(budget);
-        json.WriteEndArray();
-        json.WriteStartObject("metadata");
-        json.WriteString("source", report.Source.SourceName);
-        json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
-        json.WriteNumber("first_ts", report.FirstTimestamp);
-        json.WriteNumber("last_ts", report.LastTimestamp);
-        json.WriteNumber("unmatched_page_operations", writer._unmatchedOperations);
-        json.WriteNumber("unfinished_transactions", writer._transactionSlices.Unfinished);
-        json.WriteNumber("exact_slice_budget", budget.ExactSlices);
-        json.WriteNumber("aggregated_slices", writer._aggregates.Slices);
-        json.WriteNumber("aggregates", writer._aggregates.Written);
-        json.WriteNumber("aggregate_bin_ns", budget.BinNs);
-        json.WriteNumber("aggregated_from_ns", writer._aggregates.FirstEndNs);
-        json.WriteString("aggregation", AggregationRule);
-        json.WriteString("transaction_ends", "a call ends when the caller receives its reply, a reply or one-way transaction when it is received; unfinished ones at the trace's end");
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
-        return (report, new TimelineCounts(
-            writer._holds, writer._waits, writer._pageStates, writer._pageOperations, writer._transactions, writer._unmatchedOperations,
-            writer._calls, writer._replies, writer._oneWay, writer._transactionSlices.Unfinished,
-            writer._aggregates.Slices, writer._aggregates.Written, writer._aggregates.FirstEndNs));
+        _json = new Utf8JsonWriter(output);
+        _proc = options?.Proc;
+        _analyzer = new TraceAnalyzer(options, this);
+        _transactionSlices = new TransactionSlices(WriteTransaction);
+        _aggregates = new SliceAggregates(_budget.BinNs, WriteAggregate);
+        _exactLeft = _budget.ExactSlices;
+        _json.WriteStartObject();
+        _json.WriteString("displayTimeUnit", "ns");
+        _json.WriteStartArray("traceEvents");
     }
+
+    /// <summary>The analysis of the events drawn, once the pass has ended.</summary>
+    public TraceReport? Report { get; private set; }
+
+    /// <summary>The slices written, once the pass has ended.</summary>
+    public TimelineCounts? Counts { get; private set; }
+
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+    {
+        foreach (ref readonly var e in batch)
+        {
+            OnEvent(e);
+            _analyzer.OnEvent(e);
+        }
+    }
+
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+        _traceRead = true;
+        var report = _analyzer.Finish(info, diagnostics);
+        _transactionSlices.Finish(_last);
+        _aggregates.Finish();
+        _unmatchedOperations += _openOperations.Count;
+        NameMmProcesses(report);
+        NameAggregatedProcesses(_budget);
+        _json.WriteEndArray();
+        _json.WriteStartObject("metadata");
+        _json.WriteString("source", report.Source.SourceName);
+        _json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
+        _json.WriteNumber("first_ts", report.FirstTimestamp);
+        _json.WriteNumber("last_ts", report.LastTimestamp);
+        _json.WriteNumber("unmatched_page_operations", _unmatchedOperations);
+        _json.WriteNumber("unfinished_transactions", _transactionSlices.Unfinished);
+        _json.WriteNumber("exact_slice_budget", _budget.ExactSlices);
+        _json.WriteNumber("aggregated_slices", _aggregates.Slices);
+        _json.WriteNumber("aggregates", _aggregates.Written);
+        _json.WriteNumber("aggregate_bin_ns", _budget.BinNs);
+        _json.WriteNumber("aggregated_from_ns", _aggregates.FirstEndNs);
+        _json.WriteString("aggregation", AggregationRule);
+        _json.WriteString("transaction_ends", "a call ends when the caller receives its reply, a reply or one-way transaction when it is received; unfinished ones at the trace's end");
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.Flush();
+        Report = report;
+        Counts = new TimelineCounts(
+            _holds, _waits, _pageStates, _pageOperations, _transactions, _unmatchedOperations,
+            _calls, _replies, _oneWay, _transactionSlices.Unfinished,
+            _aggregates.Slices, _aggregates.Written, _aggregates.FirstEndNs);
+    }
+
+    public void Dispose() => _json.Dispose();
 
     public void OnLockHold(in MmapLockHold hold)
     {

@@ -24,9 +24,7 @@ public sealed class ExportAgainstReportTests
     {
         using var dir = new TempDirectory();
         new TraceExporter(
-            new ExportOptions { OutputDirectory = dir.Path, Writer = new ParquetWriterOptions { Compression = ParquetCompression.Gzip } },
-            path => TraceReader.Open(path, ParseOptions.Default),
-            static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink)).Export([Fixture]);
+            new ExportOptions { OutputDirectory = dir.Path, Writer = new ParquetWriterOptions { Compression = ParquetCompression.Gzip } }).Export([Fixture]);
         using var stats = StatsJson();
         using var report = ReportJson();
         var holds = report.RootElement.GetProperty("mmap_lock").GetProperty("hold_ns");

@@ -67,7 +67,5 @@ public sealed class ParquetNetInteropTests
 
     private static void Export(string folder, ParquetWriterOptions writer) =>
         new TraceExporter(
-            new ExportOptions { OutputDirectory = folder, Kernel = "6.12", Writer = writer },
-            path => TraceReader.Open(path, ParseOptions.Default),
-            static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink)).Export([Trace]);
+            new ExportOptions { OutputDirectory = folder, Kernel = "6.12", Writer = writer }).Export([Trace]);
 }

@@ -28,9 +28,7 @@ public sealed class RealTraceExportTests
                 Tables = ExportTables.Events | ExportTables.Summary | ExportTables.LockHolds,
                 Kernel = "6.12",
                 Writer = new ParquetWriterOptions { Compression = ParquetCompression.Gzip, RowGroupRows = 3000 },
-            },
-            path => TraceReader.Open(path, ParseOptions.Default),
-            static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink));
+            });
 
         exporter.Export([Trace]);
 

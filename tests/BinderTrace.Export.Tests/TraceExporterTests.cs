@@ -3,6 +3,7 @@ using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 using BinderTrace.Export;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Tests;
 
@@ -13,7 +14,7 @@ namespace BinderTrace.Tests;
 public sealed class TraceExporterTests
 {
     private const ulong Mm = 0xffff888012345678;
-    private const int PrefetchingEventSourceBatch = BinderTrace.Parsers.PrefetchingEventSource.BatchSize;
+    private const int PassBatch = TracePass.BatchSize;
 
     // sha256sum of the fake trace files' bytes: `printf 'fake trace one\n' | sha256sum`, `printf 'fake trace two\n' | sha256sum`.
     private const string FingerprintOne = "sha256:874a40eb9315ab39af8d7c098230ae018578a4e5746eeafa8a2b0cdef5cf9bcc";
@@ -27,7 +28,7 @@ public sealed class TraceExporterTests
         var trace = WriteFakeTrace(dir, "one.txt", "fake trace one\n");
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out"), Tables = ExportTables.Events },
-            _ => new ListEventSource(Info("6.1"), HandMadeEvents()));
+            Reading(() => new ListEventSource(Info("6.1"), HandMadeEvents())));
 
         var files = exporter.Export([trace]);
 
@@ -87,12 +88,13 @@ public sealed class TraceExporterTests
         var opened = new List<ListEventSource>();
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out"), Tables = ExportTables.Analysis, Kernel = "7.3" },
-            _ =>
+            Reading(() =>
             {
                 opened.Add(new ListEventSource(Info(null), HandMadeEvents()));
                 return opened[^1];
-            },
-            EmitHandMadeRows);
+            }),
+            analysis: null,
+            HandMadeRows.Analysis);
 
         var files = exporter.Export(traces);
 
@@ -134,8 +136,9 @@ public sealed class TraceExporterTests
         var kernels = new Queue<string>(["6.12.107+deb13-amd64", "7.3.4+deb13-amd64"]);
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out"), PartitionBy = [PartitionKey.Kernel, PartitionKey.Source], Tables = ExportTables.Events | ExportTables.LockHolds },
-            _ => new ListEventSource(Info(kernels.Dequeue()), HandMadeEvents()),
-            EmitHandMadeRows);
+            Reading(() => new ListEventSource(Info(kernels.Dequeue()), HandMadeEvents())),
+            analysis: null,
+            HandMadeRows.Analysis);
 
         var files = exporter.Export(traces);
 
@@ -161,8 +164,9 @@ public sealed class TraceExporterTests
         var calls = 0;
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out") },
-            _ => ++calls == 1 ? new ListEventSource(Info(null), HandMadeEvents()) : throw new TraceFormatException("two.txt", 3, 120, "expected an event line"),
-            EmitHandMadeRows);
+            Reading(() => ++calls == 1 ? new ListEventSource(Info(null), HandMadeEvents()) : throw new TraceFormatException("two.txt", 3, 120, "expected an event line")),
+            analysis: null,
+            HandMadeRows.Analysis);
 
         Assert.Throws<TraceFormatException>(() => exporter.Export([trace, trace]));
 
@@ -176,26 +180,21 @@ public sealed class TraceExporterTests
         var trace = WriteFakeTrace(dir, "one.txt", "fake trace one\n");
         // Three batches of events, then the error a strict parse raises: the events table (on its own thread) and
         // the analysis (on the caller's) are both part-way through when it arrives.
-        var events = Enumerable.Range(0, 3 * PrefetchingEventSourceBatch).Select(i => TraceEvent.ForGeneric(new EventHeader(i, 0, 1, 1, "x"), "e", ""))
+        var events = Enumerable.Range(0, 3 * PassBatch).Select(i => TraceEvent.ForGeneric(new EventHeader(i, 0, 1, 1, "x"), "e", ""))
             .Concat(Enumerable.Range(0, 1).Select<int, TraceEvent>(_ => throw new TraceFormatException("one.txt", 12_289, 400_000, "expected an event line")));
         var analysed = 0;
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out") },
-            _ => new ListEventSource(Info(null), events),
-            (source, sink) =>
-            {
-                while (source.TryRead(out _))
-                {
-                    analysed++;
-                }
-
-                throw new InvalidOperationException("the analysis must not see the end of a trace whose parse failed");
-            });
+            Reading(() => new ListEventSource(Info(null), events)),
+            analysis: null,
+            _ => new TraceExporter.ExportAnalysis(
+                new CountingConsumer(batch => analysed += batch, () => throw new InvalidOperationException("the analysis must not see the end of a trace whose parse failed")),
+                () => throw new InvalidOperationException("no report of a failed trace")));
 
         var error = Assert.Throws<TraceFormatException>(() => exporter.Export([trace]));
 
         Assert.StartsWith("one.txt:12289 (byte 400000)", error.Message);
-        Assert.Equal(3 * PrefetchingEventSourceBatch, analysed);
+        Assert.Equal(3 * PassBatch, analysed);
         Assert.Empty(Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories));
     }
 
@@ -209,19 +208,15 @@ public sealed class TraceExporterTests
         var many = Enumerable.Range(0, 70_000).Select(i => TraceEvent.ForGeneric(new EventHeader(i, 0, 1, 1, "x"), "e", ""));
         var exporter = new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out"), Tables = ExportTables.Events },
-            _ => new ListEventSource(Info(null), many));
+            Reading(() => new ListEventSource(Info(null), many)));
 
         Assert.Throws<OperationCanceledException>(() => exporter.Export([trace], cancel.Token));
 
         Assert.Empty(Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
-    public void Analysis_tables_without_an_analysis_are_refused_up_front()
-    {
-        var options = new ExportOptions { OutputDirectory = "unused", Tables = ExportTables.LockHolds };
-        Assert.Throws<ArgumentException>(() => new TraceExporter(options, _ => throw new InvalidOperationException()));
-    }
+    /// <summary>A pass over the fake file (its bytes are hashed) whose events are hand-made.</summary>
+    private static TracePassOptions Reading(Func<ITraceEventSource> events) => new() { Reader = (_, _, _) => events() };
 
     private static TraceSourceInfo Info(string? kernel) => new() { SourceName = "fake", Format = TraceFormat.FtraceText, Kernel = kernel };
 
@@ -252,24 +247,42 @@ public sealed class TraceExporterTests
         yield return TraceEvent.ForCommand(H(comm: "kworker/0:1"), EventKind.BinderCommand, 0x40406300, "BC_TRANSACTION");
     }
 
-    private static TraceReport EmitHandMadeRows(ITraceEventSource events, IAnalysisSink sink)
+    /// <summary>Hand-made analysis rows, emitted at the end of each trace, and a genuine report of an empty trace.</summary>
+    private sealed class HandMadeRows(IAnalysisSink sink) : ITraceEventConsumer
     {
-        var count = 0;
-        while (events.TryRead(out _) && ++count < 5)
+        private TraceReport? _report;
+
+        public static TraceExporter.ExportAnalysis Analysis(IAnalysisSink sink)
         {
-            // Stop early on purpose: the exporter must still put every event into the events table.
+            var rows = new HandMadeRows(sink);
+            return new TraceExporter.ExportAnalysis(rows, () => rows._report!);
         }
 
-        sink.OnPageInterval(new PageInterval(100, 0, PageState.Active, -1, 1_500_000_000));
-        sink.OnPageInterval(new PageInterval(100, 1, PageState.Lru, 2_000_000_000, 2_000_000_500));
-        sink.OnLockHold(new MmapLockHold(100, "binder-wl", Mm, LockMode.Write, Binder: true, 1_000, 1_100));
-        sink.OnLockHold(new MmapLockHold(101, "churn", Mm, LockMode.Read, Binder: false, 2_000, 2_250));
-        sink.OnLockHold(new MmapLockHold(100, "binder-wl", Mm, LockMode.Write, Binder: true, 3_000, 4_000));
-        sink.OnLockWait(new MmapLockWait(100, "binder-wl", Mm, LockMode.Write, Binder: true, Success: true, 900, 1_000));
-        sink.OnLockWait(new MmapLockWait(101, "churn", Mm, LockMode.Read, Binder: false, Success: false, 1_900, 1_950));
-        sink.OnTransaction(new TransactionRecord(42, 100, 200, 201, Reply: false, Oneway: true, 0x5f, 128, 8, 1, 10, 20, -1));
-        sink.OnTransaction(new TransactionRecord(43, 100, 200, 201, Reply: false, Oneway: false, 0x5f, 64, 0, 0, 30, 35, -1));
-        // A genuine report (of an empty trace) through the analysis' public entry point.
-        return TraceAnalyzer.Analyze(new ListEventSource(events.Info, []));
+        public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+        {
+            // The rows do not depend on the events: the events table must still get every event.
+        }
+
+        public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+        {
+            sink.OnPageInterval(new PageInterval(100, 0, PageState.Active, -1, 1_500_000_000));
+            sink.OnPageInterval(new PageInterval(100, 1, PageState.Lru, 2_000_000_000, 2_000_000_500));
+            sink.OnLockHold(new MmapLockHold(100, "binder-wl", Mm, LockMode.Write, Binder: true, 1_000, 1_100));
+            sink.OnLockHold(new MmapLockHold(101, "churn", Mm, LockMode.Read, Binder: false, 2_000, 2_250));
+            sink.OnLockHold(new MmapLockHold(100, "binder-wl", Mm, LockMode.Write, Binder: true, 3_000, 4_000));
+            sink.OnLockWait(new MmapLockWait(100, "binder-wl", Mm, LockMode.Write, Binder: true, Success: true, 900, 1_000));
+            sink.OnLockWait(new MmapLockWait(101, "churn", Mm, LockMode.Read, Binder: false, Success: false, 1_900, 1_950));
+            sink.OnTransaction(new TransactionRecord(42, 100, 200, 201, Reply: false, Oneway: true, 0x5f, 128, 8, 1, 10, 20, -1));
+            sink.OnTransaction(new TransactionRecord(43, 100, 200, 201, Reply: false, Oneway: false, 0x5f, 64, 0, 0, 30, 35, -1));
+            // A genuine report (of an empty trace) through the analysis' public entry point.
+            _report = TraceAnalyzer.Analyze(new ListEventSource(info, []));
+        }
+    }
+
+    private sealed class CountingConsumer(Action<int> onBatch, Action onEnd) : ITraceEventConsumer
+    {
+        public void OnEvents(ReadOnlySpan<TraceEvent> batch) => onBatch(batch.Length);
+
+        public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics) => onEnd();
     }
 }

@@ -124,9 +124,15 @@ public sealed class TimelineTransactionTests(CaptureOutputs outputs) : IClassFix
 
     internal static (JsonElement Document, TimelineCounts Counts) Write(TestTrace trace, TimelineBudget budget)
     {
-        using var source = new ListEventSource(new TraceSourceInfo { SourceName = "hand-built" }, trace.Events);
         using var output = new MemoryStream();
-        var (_, counts) = ChromeTraceWriter.Write(source, output, new AnalysisOptions(), budget);
+        TimelineCounts counts;
+        using (var writer = new ChromeTraceWriter(output, new AnalysisOptions(), budget))
+        {
+            writer.OnEvents(trace.Events.ToArray());
+            writer.OnEnd(new TraceSourceInfo { SourceName = "hand-built" }, new TraceDiagnostics());
+            counts = writer.Counts!;
+        }
+
         using var document = JsonDocument.Parse(output.ToArray());
         return (document.RootElement.Clone(), counts);
     }

@@ -1,0 +1,246 @@
+using BinderTrace.Events;
+using BinderTrace.Focus;
+using BinderTrace.Parsers;
+using BinderTrace.Pipeline;
+
+namespace BinderTrace.Tests;
+
+public sealed class TracePassTests
+{
+    private const string Kernel612 = "6.12.107+deb13-amd64";
+
+    public static TheoryData<string, string, string> RealCaptures()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var kernel in new[] { "6.1.0-56-amd64", Kernel612, "7.3.4+deb13-amd64" })
+        {
+            foreach (var file in new[] { "trace.txt.gz", "trace.dat", "trace.dense.pftrace.gz" })
+            {
+                data.Add(kernel, "light", file);
+            }
+        }
+
+        data.Add(Kernel612, "contended", "trace.txt.gz");
+        data.Add(Kernel612, "contended", "trace.v6.dat.gz");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RealCaptures))]
+    public void Every_consumer_sees_every_event_once_in_order_in_every_threading(string kernel, string capture, string file)
+    {
+        var path = Path.Combine(RepositoryPaths.SharedCaptureFolder(kernel, capture), file);
+        var expected = ReadPlainly(path);
+        Assert.NotEmpty(expected);
+
+        foreach (var readAhead in new[] { false, true })
+        {
+            var first = new RecordingConsumer();
+            var second = new RecordingConsumer();
+            using (var pass = TracePass.Open(path, new TracePassOptions { ReadAhead = readAhead }))
+            {
+                pass.Run([first, second]);
+            }
+
+            Assert.Equal(expected, first.Events);
+            Assert.Equal(expected, second.Events);
+            Assert.Equal(path, first.EndInfo!.SourceName);
+        }
+
+        var lane0 = new RecordingConsumer();
+        var lane1 = new RecordingConsumer();
+        using (var pass = TracePass.Open(path, new TracePassOptions()))
+        {
+            pass.RunConcurrently([[lane0], [lane1]]);
+        }
+
+        Assert.Equal(expected, lane0.Events);
+        Assert.Equal(expected, lane1.Events);
+    }
+
+    [Fact]
+    public void The_event_count_of_a_real_capture_is_its_count_of_event_lines()
+    {
+        // zcat ../shared/traces/6.12.107+deb13-amd64/contended/trace.txt.gz | grep -v '^#' | grep -c ': '  → 124335
+        // (no LOST lines; the header's "entries-in-buffer/entries-written: 124335/124335" agrees)
+        var events = new RecordingConsumer();
+        using var pass = TracePass.Open(RepositoryPaths.SharedCapture(Kernel612, "contended"), new TracePassOptions());
+        pass.Run([events]);
+        Assert.Equal(124_335, events.Events.Count);
+    }
+
+    [Theory]
+    [InlineData(false, 3 * TracePass.BatchSize + 5)]
+    [InlineData(true, 3 * TracePass.BatchSize + 5)]
+    [InlineData(true, 2 * TracePass.BatchSize)]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    public void A_reader_error_reaches_the_caller_after_the_events_before_it(bool readAhead, int before)
+    {
+        var source = new GeneratedEventSource(before, new TraceFormatException("gen.txt", 12, 400, "expected an event line"));
+        var lane0 = new RecordingConsumer();
+        var lane1 = new RecordingConsumer();
+        using var pass = TracePass.Over(source, new TracePassOptions { ReadAhead = readAhead });
+
+        var error = Assert.Throws<TraceFormatException>(() => pass.RunConcurrently(readAhead ? [[lane0], [lane1]] : [[lane0, lane1]]));
+
+        Assert.StartsWith("gen.txt:12 (byte 400)", error.Message);
+        Assert.Equal(Enumerable.Range(0, before).Select(i => GeneratedEventSource.Event(i)), lane0.Events);
+        Assert.Equal(lane0.Events, lane1.Events);
+        Assert.Null(lane0.EndInfo);
+        Assert.Null(lane1.EndInfo);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cancellation_stops_the_pass_and_leaves_no_thread_reading(bool readAhead)
+    {
+        var source = new GeneratedEventSource(failAfter: null);
+        using var cancel = new CancellationTokenSource();
+        var consumer = new RecordingConsumer(batch =>
+        {
+            if (batch == 3)
+            {
+                cancel.Cancel();
+            }
+        });
+        var other = new RecordingConsumer();
+        using var pass = TracePass.Over(source, new TracePassOptions { ReadAhead = readAhead });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => pass.RunConcurrently(readAhead ? [[consumer], [other]] : [[consumer]], cancel.Token));
+
+        AssertReadingHasStopped(source);
+        Assert.Null(consumer.EndInfo);
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(true, 1)]
+    public void A_consumer_error_stops_the_pass_and_reaches_the_caller(bool readAhead, int failingLane)
+    {
+        var source = new GeneratedEventSource(failAfter: null);
+        var failing = new RecordingConsumer(batch => _ = batch == 2 ? throw new InvalidOperationException("consumer broke") : 0);
+        var other = new RecordingConsumer();
+        ITraceEventConsumer[][] lanes = !readAhead ? [[failing, other]] : failingLane == 0 ? [[failing], [other]] : [[other], [failing]];
+        using var pass = TracePass.Over(source, new TracePassOptions { ReadAhead = readAhead });
+
+        var error = Assert.Throws<InvalidOperationException>(() => pass.RunConcurrently(lanes));
+
+        Assert.Equal("consumer broke", error.Message);
+        AssertReadingHasStopped(source);
+        Assert.Null(other.EndInfo);
+    }
+
+    [Fact]
+    public void Standard_input_is_read_like_the_file_and_hashed_the_same()
+    {
+        var path = RepositoryPaths.SharedCapture(Kernel612, "light");
+        var fromStdin = new RecordingConsumer();
+        using var stdin = TracePass.Open("-", new TracePassOptions { StandardInput = () => File.OpenRead(path), HashInput = true });
+        stdin.Run([fromStdin]);
+        var fromFile = new RecordingConsumer();
+        using var file = TracePass.Open(path, new TracePassOptions { HashInput = true });
+        file.Run([fromFile]);
+
+        Assert.Equal(ReadPlainly(path), fromStdin.Events);
+        Assert.Equal(TraceReader.StandardInputName, stdin.Info.SourceName);
+        // sha256sum ../shared/traces/6.12.107+deb13-amd64/light/trace.txt.gz
+        const string Sha256 = "sha256:611abb9821ea9b15332d8448c8ba1610b72b17567c6ba40db3e5b1be03c1391a";
+        Assert.Equal(Sha256, stdin.InputSha256);
+        Assert.Equal(Sha256, file.InputSha256);
+    }
+
+    [Fact]
+    public void A_trace_dat_is_hashed_whole()
+    {
+        var path = Path.Combine(RepositoryPaths.SharedCaptureFolder(Kernel612, "light"), "trace.dat");
+        using var pass = TracePass.Open(path, new TracePassOptions { HashInput = true });
+        pass.Run([new RecordingConsumer()]);
+        // sha256sum ../shared/traces/6.12.107+deb13-amd64/light/trace.dat
+        Assert.Equal("sha256:4cc968c65d3fd3b03874bea84e0b08ddcec81bc053d42ce27c56af0b10c8bb25", pass.InputSha256);
+    }
+
+    [Fact]
+    public void Missing_files_directories_and_an_absent_stdin_are_input_errors()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal($"{dir.Path}: is a directory, expected a trace file", Assert.Throws<TraceInputException>(() => TracePass.Open(dir.Path, new TracePassOptions())).Message);
+        var missing = System.IO.Path.Combine(dir.Path, "missing.trace");
+        Assert.Equal($"{missing}: no such file", Assert.Throws<TraceInputException>(() => TracePass.Open(missing, new TracePassOptions())).Message);
+        Assert.Throws<TraceInputException>(() => TracePass.Open("-", new TracePassOptions()));
+    }
+
+    [Fact]
+    public void A_window_keeps_the_events_inside_it_measured_from_the_first_event()
+    {
+        // zcat …/6.12.107+deb13-amd64/contended/trace.txt.gz | awk: event lines whose timestamp (integer µs) minus the first
+        // one's (5.612122 s) is in [1 s, 2 s) → 2448.
+        var focus = new TraceFocus { Window = TimeWindow.Parse("1s..2s") };
+        var kept = new RecordingConsumer();
+        using var pass = TracePass.Open(RepositoryPaths.SharedCapture(Kernel612, "contended"), new TracePassOptions { Focus = focus });
+        pass.Run([kept]);
+
+        Assert.Equal(2448, kept.Events.Count);
+        Assert.All(kept.Events, e => Assert.InRange(e.Timestamp, 6_612_122_000, 7_612_121_999));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_phase_keeps_its_span_with_both_markers(bool readAhead)
+    {
+        // zcat …/6.12.107+deb13-amd64/contended/trace.txt.gz | awk: event lines from "phase B-contention begin" to
+        // "phase B-contention end", both included → 88376.
+        var kept = new RecordingConsumer();
+        using var pass = TracePass.Open(
+            RepositoryPaths.SharedCapture(Kernel612, "contended"),
+            new TracePassOptions { Focus = new TraceFocus { Phase = "B-contention" }, ReadAhead = readAhead });
+        pass.Run([kept]);
+
+        Assert.Equal(88_376, kept.Events.Count);
+        Assert.EndsWith("phase B-contention begin", kept.Events[0].Text!.TrimEnd());
+        Assert.EndsWith("phase B-contention end", kept.Events[^1].Text!.TrimEnd());
+    }
+
+    [Fact]
+    public void A_focus_that_matches_nothing_is_an_error_naming_what_the_trace_has()
+    {
+        var path = RepositoryPaths.SharedCapture(Kernel612, "contended");
+        using var pass = TracePass.Open(path, new TracePassOptions { Focus = new TraceFocus { Phase = "Z-none" } });
+        var consumer = new RecordingConsumer();
+
+        var error = Assert.Throws<TraceFocusException>(() => pass.Run([consumer]));
+
+        Assert.Equal($"{path}: no phase 'Z-none': its phases are: A-warmup, B-contention, C-idle-reclaim, D-reload", error.Message);
+        Assert.Empty(consumer.Events);
+        Assert.Null(consumer.EndInfo);
+    }
+
+    private static List<TraceEvent> ReadPlainly(string path)
+    {
+        using var source = TraceReader.Open(path, ParseOptions.Default);
+        var events = new List<TraceEvent>();
+        while (source.TryRead(out var e))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    private static void AssertReadingHasStopped(GeneratedEventSource source)
+    {
+        var reads = source.Reads;
+        Thread.Sleep(100);
+        Assert.Equal(reads, source.Reads);
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("bindertrace-pipeline-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
