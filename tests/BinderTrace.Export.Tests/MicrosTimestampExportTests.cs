@@ -4,6 +4,7 @@ using BinderTrace.Events;
 using BinderTrace.Export;
 using BinderTrace.Export.Parquet;
 using BinderTrace.Parsers;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Tests;
 
@@ -25,8 +26,9 @@ public sealed class MicrosTimestampExportTests
         File.WriteAllText(trace, "hand-made events\n");
         new TraceExporter(
             new ExportOptions { OutputDirectory = dir.File("out"), Tables = ExportTables.Events | ExportTables.LockHolds, Writer = Micros },
-            _ => new ListEventSource(new TraceSourceInfo { SourceName = trace, Format = TraceFormat.FtraceText }, Events()),
-            EmitOneHold).Export([trace]);
+            new TracePassOptions { Reader = (_, _, _) => new ListEventSource(new TraceSourceInfo { SourceName = trace, Format = TraceFormat.FtraceText }, Events()) },
+            analysis: null,
+            OneHold.Analysis).Export([trace]);
         var events = dir.File("out/events.parquet");
         var holds = dir.File("out/mmap_lock_holds.parquet");
 
@@ -74,9 +76,7 @@ public sealed class MicrosTimestampExportTests
     {
         using var dir = new TempDirectory();
         new TraceExporter(
-            new ExportOptions { OutputDirectory = dir.Path, Kernel = "6.12", Writer = Micros with { Compression = ParquetCompression.Gzip } },
-            path => TraceReader.Open(path, ParseOptions.Default),
-            static (events, sink) => TraceAnalyzer.Analyze(events, sink: sink)).Export([RepositoryPaths.SharedCapture("6.12.107+deb13-amd64", "light")]);
+            new ExportOptions { OutputDirectory = dir.Path, Kernel = "6.12", Writer = Micros with { Compression = ParquetCompression.Gzip } }).Export([RepositoryPaths.SharedCapture("6.12.107+deb13-amd64", "light")]);
 
         foreach (var table in new[] { "events", "page_intervals", "mmap_lock_holds", "mmap_lock_waits", "transactions", "summary" })
         {
@@ -106,9 +106,25 @@ public sealed class MicrosTimestampExportTests
     private static IEnumerable<TraceEvent> Events() =>
         Enumerable.Range(0, 12).Select(k => TraceEvent.ForGeneric(new EventHeader(1_000_000_001 + (k * 1_000_003L), 0, 1, 1, "x"), "e", ""));
 
-    private static TraceReport EmitOneHold(ITraceEventSource events, IAnalysisSink sink)
+    /// <summary>An analysis that emits one hand-made hold at the end of the trace, and a genuine report of an empty trace.</summary>
+    private sealed class OneHold(IAnalysisSink sink) : ITraceEventConsumer
     {
-        sink.OnLockHold(new MmapLockHold(1, "binder", 0xabc, LockMode.Write, Binder: true, 1_999_999, 2_000_999));
-        return TraceAnalyzer.Analyze(events);
+        private TraceReport? _report;
+
+        public static TraceExporter.ExportAnalysis Analysis(IAnalysisSink sink)
+        {
+            var hold = new OneHold(sink);
+            return new TraceExporter.ExportAnalysis(hold, () => hold._report!);
+        }
+
+        public void OnEvents(ReadOnlySpan<TraceEvent> batch)
+        {
+        }
+
+        public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+        {
+            sink.OnLockHold(new MmapLockHold(1, "binder", 0xabc, LockMode.Write, Binder: true, 1_999_999, 2_000_999));
+            _report = TraceAnalyzer.Analyze(new ListEventSource(info, []));
+        }
     }
 }
