@@ -24,9 +24,20 @@ internal sealed class ReplayCalibration
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
-    public List<long> InstallWindowNs { get; } = [];
+    /// <summary>binder_alloc_page_start..end of the first page a send installs.</summary>
+    public List<long> FirstInstallWindowNs { get; } = [];
 
-    public List<long> BinderWriteHoldNs { get; } = [];
+    /// <summary>binder_alloc_page_start..end of a send's later pages.</summary>
+    public List<long> LaterInstallWindowNs { get; } = [];
+
+    /// <summary>Binder's mmap write holds taken inside the first install window of a send (page-write: one page each).</summary>
+    public List<long> FirstInstallWriteHoldNs { get; } = [];
+
+    /// <summary>Binder's other mmap write holds.</summary>
+    public List<long> LaterWriteHoldNs { get; } = [];
+
+    /// <summary>Binder write holds that enclose install windows (range designs): hold time outside those windows and the LRU brackets.</summary>
+    public List<long> RangeHoldResidualNs { get; } = [];
 
     public List<long> LruOpNs { get; } = [];
 
@@ -44,23 +55,51 @@ internal sealed class ReplayCalibration
         var calibrated = new List<CalibratedCost>();
         var costs = defaults with { AllocPageSlowPathProbability = 0 };
 
-        var perPageHolds = traceDesign == "page-write" && BinderWriteHoldNs.Count > 0;
-        var install = perPageHolds ? Median(BinderWriteHoldNs) : Median(InstallWindowNs);
-        if (install is { } installNs)
+        var perPageHolds = traceDesign == "page-write" && FirstInstallWriteHoldNs.Count + LaterWriteHoldNs.Count > 0;
+        var (baseSamples, baseWhat) = perPageHolds
+            ? (LaterOrAll(LaterWriteHoldNs, FirstInstallWriteHoldNs), "binder mmap write holds (page-write: one page's alloc_page + vm_insert_page under each)")
+            : (LaterOrAll(LaterInstallWindowNs, FirstInstallWindowNs), "binder_alloc_page_start..end windows");
+        var splitByPosition = perPageHolds ? LaterWriteHoldNs.Count > 0 : LaterInstallWindowNs.Count > 0;
+        var baseScope = splitByPosition ? " of a send's second and later pages" : "";
+        if (Median(baseSamples) is { } installNs)
         {
-            var source = perPageHolds
-                ? $"median of {BinderWriteHoldNs.Count} binder mmap write holds (page-write: one page's alloc_page + vm_insert_page under each), split evenly"
-                : $"median of {InstallWindowNs.Count} binder_alloc_page_start..end windows, split evenly";
+            var source = $"median of {baseSamples.Count} {baseWhat}{baseScope}, split evenly";
             costs = costs with { AllocPageNs = installNs / 2, VmInsertPageNs = installNs - (installNs / 2) };
             calibrated.Add(new CalibratedCost("allocPageNs", costs.AllocPageNs, source));
             calibrated.Add(new CalibratedCost("vmInsertPageNs", costs.VmInsertPageNs, source));
+
+            // The first page a send installs is slower in every capture (every step of it: 6.12's lock wait, hold
+            // and the work around them each take 2-4x their later-page medians), so it gets its own measured cost.
+            var firstSamples = perPageHolds ? FirstInstallWriteHoldNs : FirstInstallWindowNs;
+            if (Median(firstSamples) is { } first && first > installNs && splitByPosition)
+            {
+                costs = costs with { FirstInstallExtraNs = first - installNs };
+                calibrated.Add(new CalibratedCost("firstInstallExtraNs", first - installNs,
+                    $"median of {firstSamples.Count} {baseWhat} of a send's first page, less the later pages' median"));
+            }
         }
 
-        if (perPageHolds && Median(InstallWindowNs) is { } window && install is { } held && window > held)
+        var laterWindows = LaterOrAll(LaterInstallWindowNs, FirstInstallWindowNs);
+        if (perPageHolds && Median(laterWindows) is { } window && Median(baseSamples) is { } held && window > held)
         {
             costs = costs with { InstallOverheadNs = window - held };
             calibrated.Add(new CalibratedCost("installOverheadNs", window - held,
-                $"median of {InstallWindowNs.Count} install windows less the median write hold: window time outside the lock"));
+                $"median of {laterWindows.Count} install windows less the median write hold{baseScope}: window time outside the lock"));
+            if (Median(FirstInstallWindowNs) is { } firstWindow && Median(FirstInstallWriteHoldNs) is { } firstHeld
+                && firstWindow - firstHeld > window - held && splitByPosition)
+            {
+                var extra = firstWindow - firstHeld - (window - held);
+                costs = costs with { FirstInstallOverheadNs = extra };
+                calibrated.Add(new CalibratedCost("firstInstallOverheadNs", extra,
+                    $"median of {FirstInstallWindowNs.Count} first-page install windows less their median write hold, less installOverheadNs"));
+            }
+        }
+
+        if (traceDesign is "range-write" or "range-read" && Median(RangeHoldResidualNs) is { } residual && residual > 0)
+        {
+            costs = costs with { RangeHoldOverheadNs = residual };
+            calibrated.Add(new CalibratedCost("rangeHoldOverheadNs", residual,
+                $"median of {RangeHoldResidualNs.Count} binder mmap holds around install windows, less the windows and LRU brackets inside them"));
         }
 
         if (Median(LruOpNs) is { } lru)
@@ -95,6 +134,13 @@ internal sealed class ReplayCalibration
 
         return (costs, calibrated);
     }
+
+    public List<long> InstallWindows(bool firstOfSend) => firstOfSend ? FirstInstallWindowNs : LaterInstallWindowNs;
+
+    public List<long> BinderWriteHolds(bool inFirstInstall) => inFirstInstall ? FirstInstallWriteHoldNs : LaterWriteHoldNs;
+
+    /// <summary>The later pages' samples; all samples when the trace has no later page (only one-page sends).</summary>
+    private static List<long> LaterOrAll(List<long> later, List<long> first) => later.Count > 0 ? later : [.. later, .. first];
 
     private static long? Median(List<long> values)
     {
