@@ -43,8 +43,11 @@ internal sealed class ReplayCalibration
 
     public List<long> ZapNs { get; } = [];
 
-    /// <summary>mmap_lock release → the next waiter's acquire_returned, for waits that spanned that release.</summary>
+    /// <summary>mmap_lock release → the next waiting reader's acquire_returned, for waits that spanned that release.</summary>
     public List<long> HandoffNs { get; } = [];
+
+    /// <summary>The same for waiting writers: the time a woken writer takes to run and take the lock.</summary>
+    public List<long> WriterHandoffNs { get; } = [];
 
     /// <summary>binder_transaction → binder_transaction_alloc_buf of sends without any binder page event in between.</summary>
     public List<long> PlainSendNs { get; } = [];
@@ -114,14 +117,21 @@ internal sealed class ReplayCalibration
             calibrated.Add(new CalibratedCost("zapNs", zap, $"median of {ZapNs.Count} binder_unmap_user start..end brackets"));
         }
 
+        if (Median(WriterHandoffNs) is { } writerHandoff)
+        {
+            // Applied to woken mmap_lock writers only: while one wakes, the lock is free and an arriving writer takes
+            // it (rwsem lock stealing), as the traced waits show. Every other wake-up keeps the default.
+            costs = costs with { MmapWriterWakeLatencyNs = writerHandoff };
+            calibrated.Add(new CalibratedCost("mmapWriterWakeLatencyNs", writerHandoff,
+                $"median of {WriterHandoffNs.Count} mmap_lock hand-offs to a waiting writer (release to its acquire_returned)"));
+        }
+
         if (Median(HandoffNs) is { } handoff)
         {
-            // Measured and shown, not applied: the simulator charges its wake latency on every wake-up, and the
-            // traced hand-offs are the few waits (47 of 1348 write waits in the 6.12 contended capture) where an
-            // emulated CPU had to schedule the waiter. Applied, the own-design replay of that capture convoys
-            // behind the write lock: install p50 696 us against the real 13 us.
+            // Measured and shown, not applied: the simulator charges its wake latency on every wake-up (work arrival
+            // too), and the traced hand-offs are the few waits where an emulated CPU had to schedule the waiter.
             calibrated.Add(new CalibratedCost("wakeLatencyNs", handoff,
-                $"median of {HandoffNs.Count} mmap_lock hand-offs (release to the waiting task's acquire); measured only, the default {costs.WakeLatencyNs} ns is kept",
+                $"median of {HandoffNs.Count} mmap_lock hand-offs to a waiting reader; measured only, the default {costs.WakeLatencyNs} ns is kept",
                 Applied: false));
         }
 

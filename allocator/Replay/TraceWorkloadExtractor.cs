@@ -298,7 +298,7 @@ public sealed class TraceWorkloadExtractor
                 hold.Acquired = e.Timestamp;
                 if (_lastRelease.TryGetValue(m.Mm, out var released) && released > hold.StartLocking)
                 {
-                    _calibration.HandoffNs.Add(e.Timestamp - released);
+                    (hold.Write ? _calibration.WriterHandoffNs : _calibration.HandoffNs).Add(e.Timestamp - released);
                 }
 
                 break;

@@ -76,6 +76,13 @@ public sealed record CostModel
     /// <summary>Wake-up latency of a sleeping task (mutex/rwsem hand-off, work arrival). Guess (a few µs on phones).</summary>
     public long WakeLatencyNs { get; init; } = 3_000;
 
+    /// <summary>
+    /// Unlock → a woken mmap_lock writer running again; 0: <see cref="WakeLatencyNs"/>. While it wakes, a writer
+    /// that arrives takes the free lock first (rwsem lock stealing), so this sets how often binder's waiting
+    /// install is overtaken. 0 in the presets; a replay calibrates it from the trace's measured hand-offs.
+    /// </summary>
+    public long MmapWriterWakeLatencyNs { get; init; }
+
     /// <summary>Spinlock hand-off to a spinning waiter (cache-line transfer). Guess.</summary>
     public long SpinHandoffNs { get; init; } = 100;
 

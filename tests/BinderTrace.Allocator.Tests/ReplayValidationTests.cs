@@ -111,7 +111,7 @@ public sealed class ReplayValidationTests
 
         Assert.Equal("page-write", workload.TraceDesign);
         var applied = workload.Calibrated.Where(c => c.Applied).Select(c => c.Parameter).Order(StringComparer.Ordinal);
-        Assert.Equal(["allocPageNs", "carveNs", "firstInstallExtraNs", "firstInstallOverheadNs", "installOverheadNs", "lruOpNs", "vmInsertPageNs", "zapNs"], applied);
+        Assert.Equal(["allocPageNs", "carveNs", "firstInstallExtraNs", "firstInstallOverheadNs", "installOverheadNs", "lruOpNs", "mmapWriterWakeLatencyNs", "vmInsertPageNs", "zapNs"], applied);
         Assert.All(workload.Calibrated, c => Assert.Contains("median of", c.Source, StringComparison.Ordinal));
 
         // zcat light/trace.txt.gz | grep -c 'binder_transaction_alloc_buf:' → 177 (traces/README.md, workload.log 160+17)
