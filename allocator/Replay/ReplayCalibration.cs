@@ -21,6 +21,8 @@ internal sealed class ReplayCalibration
         "non-binder mmap_lock holds keep their traced hold time and mode (with the downgrade of munmap); the holder sleeps while holding",
         "each shrinker pass walks the LRU until it has reclaimed as many pages as the traced pass did (or has visited every page once)",
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
+        "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
+        "senders do not stall outside binder: the trace's long binder_transaction to alloc_buf gaps of a sender asleep in D state or off CPU (no tracepoint says which lock or why) are not replayed",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
@@ -56,7 +58,7 @@ internal sealed class ReplayCalibration
     {
         var defaults = new CostModel();
         var calibrated = new List<CalibratedCost>();
-        var costs = defaults with { AllocPageSlowPathProbability = 0 };
+        var costs = defaults with { AllocPageSlowPathProbability = 0, MmapWriterStealing = true };
 
         var perPageHolds = traceDesign == "page-write" && FirstInstallWriteHoldNs.Count + LaterWriteHoldNs.Count > 0;
         var (baseSamples, baseWhat) = perPageHolds

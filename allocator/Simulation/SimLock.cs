@@ -144,15 +144,18 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 /// <summary>
 /// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader queues behind
 /// any waiter (its fast path fails on the waiters flag), so a waiting writer is not starved by readers; a trylock
-/// fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). Writers are not handed the lock: an unlock wakes the
-/// head writer, which takes the lock itself once it runs, and until then a writer that arrives while the lock is
-/// free takes it first (optimistic spinning / <c>rwsem_try_write_lock_unqueued</c>). A woken writer that loses and
-/// has waited <see cref="WaitTimeoutNs"/> sets <c>RWSEM_FLAG_HANDOFF</c>: from then on nobody else may take the
-/// lock, and it is the next owner. A reader at the head is granted the lock with every queued reader (up to 256,
-/// <c>rwsem_mark_wake</c>).
+/// fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
+/// queued reader (up to 256, <c>rwsem_mark_wake</c>). Writers, with <paramref name="writerStealing"/> (the kernel's
+/// behaviour; replays turn it on): an unlock wakes the head writer, which takes the lock itself once it runs, and
+/// until then a writer that arrives while the lock is free takes it first (optimistic spinning /
+/// <c>rwsem_try_write_lock_unqueued</c>); a woken writer that loses after waiting <see cref="WaitTimeoutNs"/> sets
+/// <c>RWSEM_FLAG_HANDOFF</c>, and nobody else may take the lock before it. Without it (the presets, whose documented
+/// figures were made so) the head writer is handed the lock at the unlock and arriving writers queue behind it.
 /// </summary>
 /// <param name="writerWakeLatencyNs">Time from the unlock to the woken writer running; -1: the scheduler's wake latency.</param>
-internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1) : SimLock(scheduler, name)
+/// <param name="writerStealing">Writers are woken to compete instead of being handed the lock.</param>
+internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1, bool writerStealing = false)
+    : SimLock(scheduler, name)
 {
     /// <summary>RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies: one 4 ms jiffy with Debian's CONFIG_HZ=250.</summary>
     public const long WaitTimeoutNs = 4_000_000;
@@ -182,6 +185,17 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
             }
 
             _readers++;
+            return true;
+        }
+
+        if (!writerStealing)
+        {
+            if (_writer is not null || _readers > 0 || WaiterCount > 0)
+            {
+                return false;
+            }
+
+            _writer = task;
             return true;
         }
 
@@ -218,7 +232,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
 
     public override void Enqueue(SimTask task, LockMode mode)
     {
-        if (mode == LockMode.Exclusive)
+        if (mode == LockMode.Exclusive && writerStealing)
         {
             _waitingSince.TryAdd(task, Scheduler.Now);
         }
@@ -262,9 +276,13 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
 
         if (mode == LockMode.Exclusive)
         {
-            if (_readers == 0)
+            if (_readers == 0 && writerStealing)
             {
                 _wokenWriter = WakeHeadToRetry(writerWakeLatencyNs);
+            }
+            else if (_readers == 0)
+            {
+                _writer = GrantHead();
             }
 
             return;

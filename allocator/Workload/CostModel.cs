@@ -83,6 +83,12 @@ public sealed record CostModel
     /// </summary>
     public long MmapWriterWakeLatencyNs { get; init; }
 
+    /// <summary>
+    /// mmap_lock writers are woken to compete for the lock and an arriving writer may take it first (rwsem.c, see
+    /// SimRwSemaphore). Off in the presets, whose documented figures use the hand-off model; replays turn it on.
+    /// </summary>
+    public bool MmapWriterStealing { get; init; }
+
     /// <summary>Spinlock hand-off to a spinning waiter (cache-line transfer). Guess.</summary>
     public long SpinHandoffNs { get; init; } = 100;
 

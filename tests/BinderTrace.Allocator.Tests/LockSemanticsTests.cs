@@ -26,7 +26,7 @@ public sealed class LockSemanticsTests
     public void Rwsem_writer_arriving_while_the_woken_writer_wakes_takes_the_lock_first()
     {
         var scheduler = new Scheduler(4, 0, 0);
-        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true);
         var order = new List<string>();
 
         // A holds 0-100; W1 queues at 10. A's unlock wakes W1, which runs at 150. W2 arrives at 120 to a free lock
@@ -42,10 +42,29 @@ public sealed class LockSemanticsTests
     }
 
     [Fact]
+    public void Rwsem_without_writer_stealing_hands_the_lock_to_the_head_writer()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm");
+        var order = new List<string>();
+
+        // The presets' model: A's unlock at 100 hands the lock to W1 (wake latency 0); W2, arriving at 120, queues
+        // behind it and gets it at W1's unlock, 200.
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W1@100", "W2@200"], order);
+    }
+
+    [Fact]
     public void Rwsem_writer_that_waited_past_the_timeout_gets_the_lock_handed_off()
     {
         var scheduler = new Scheduler(4, 0, 0);
-        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true);
         var order = new List<string>();
         const long t0 = 5_000_000;
 
