@@ -67,9 +67,9 @@ internal sealed class FaultDeferredDesign : PerPageDesign
         }
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
-        yield return Step.Run(c.AllocPageCost());
+        yield return Step.Run(c.AllocPageCost(firstOfAllocation));
         Publish(c, p, page, mapped: false);
     }
 }

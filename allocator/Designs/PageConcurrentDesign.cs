@@ -62,9 +62,9 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
-        yield return Step.Run(c.AllocPageCost());
+        yield return Step.Run(c.AllocPageCost(firstOfAllocation));
         var vmaLocked = TryLockVma(p);
         if (!vmaLocked)
         {

@@ -50,7 +50,7 @@ internal sealed class PageWriteDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
         yield return Step.Call(MmapLock(c, t, p, write: true));
         if (p.Pages.IsInstalled(page))
@@ -59,7 +59,7 @@ internal sealed class PageWriteDesign : PerPageDesign
         }
         else
         {
-            yield return Step.Run(c.AllocPageCost() + c.Costs.VmInsertPageNs);
+            yield return Step.Run(c.AllocPageCost(firstOfAllocation) + c.Costs.VmInsertPageNs);
             Publish(c, p, page, mapped: true);
         }
 

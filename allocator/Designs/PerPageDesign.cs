@@ -43,6 +43,7 @@ internal abstract class PerPageDesign : SimulatedDesign
 
         p.AllocLock.Release(t, LockMode.Exclusive);
         var scan = PageRanges.ForInstallScan(a);
+        var first = true;
         for (var page = PageRanges.FirstPage(scan); page < PageRanges.EndPage(scan); page++)
         {
             if (p.Pages.IsInstalled(page))
@@ -51,11 +52,14 @@ internal abstract class PerPageDesign : SimulatedDesign
             }
 
             c.Emitter.Page(t, EventKind.BinderAllocPageStart, p.Tgid, page);
-            yield return Step.Call(InstallSinglePage(c, t, p, page));
-            if (c.Costs.InstallOverheadNs > 0)
+            yield return Step.Call(InstallSinglePage(c, t, p, page, first));
+            var overhead = c.Costs.InstallOverheadNs + (first ? c.Costs.FirstInstallOverheadNs : 0);
+            if (overhead > 0)
             {
-                yield return Step.Run(c.Costs.InstallOverheadNs);
+                yield return Step.Run(overhead);
             }
+
+            first = false;
 
             c.Emitter.Page(t, EventKind.BinderAllocPageEnd, p.Tgid, page);
         }
@@ -75,8 +79,11 @@ internal abstract class PerPageDesign : SimulatedDesign
         p.AllocLock.Release(t, LockMode.Exclusive);
     }
 
-    /// <summary><c>binder_install_single_page</c>: called between alloc_page_start and alloc_page_end.</summary>
-    protected abstract IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page);
+    /// <summary>
+    /// <c>binder_install_single_page</c>: called between alloc_page_start and alloc_page_end;
+    /// <paramref name="firstOfAllocation"/> for the first page this allocation installs.
+    /// </summary>
+    protected abstract IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation);
 
     /// <summary>Publishes the page unless a racing installer already did (both publish the same page).</summary>
     protected static void Publish(SimContext c, BinderProcess p, long page, bool mapped)

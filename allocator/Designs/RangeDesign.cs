@@ -111,8 +111,13 @@ internal abstract class RangeDesign : SimulatedDesign
         if (missing)
         {
             yield return Step.Call(MmapLock(c, t, p, write));
+            if (c.Costs.RangeHoldOverheadNs > 0)
+            {
+                yield return Step.Run(c.Costs.RangeHoldOverheadNs);
+            }
         }
 
+        var firstInstall = true;
         for (var page = first; page < end; page++)
         {
             if (p.Pages.IsInstalled(page))
@@ -125,7 +130,8 @@ internal abstract class RangeDesign : SimulatedDesign
             }
 
             c.Emitter.Page(t, EventKind.BinderAllocPageStart, p.Tgid, page);
-            yield return Step.Run(c.AllocPageCost() + c.Costs.VmInsertPageNs);
+            yield return Step.Run(c.AllocPageCost(firstInstall) + c.Costs.VmInsertPageNs);
+            firstInstall = false;
             p.Pages.Install(page, mapped: true);
             c.Counters.PagesInstalled++;
             c.Emitter.Page(t, EventKind.BinderAllocPageEnd, p.Tgid, page);

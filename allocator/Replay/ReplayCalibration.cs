@@ -21,19 +21,35 @@ internal sealed class ReplayCalibration
         "non-binder mmap_lock holds keep their traced hold time and mode (with the downgrade of munmap); the holder sleeps while holding",
         "each shrinker pass walks the LRU until it has reclaimed as many pages as the traced pass did (or has visited every page once)",
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
+        "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
+        "senders do not stall outside binder: the trace's long binder_transaction to alloc_buf gaps of a sender asleep in D state or off CPU (no tracepoint says which lock or why) are not replayed",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
-    public List<long> InstallWindowNs { get; } = [];
+    /// <summary>binder_alloc_page_start..end of the first page a send installs.</summary>
+    public List<long> FirstInstallWindowNs { get; } = [];
 
-    public List<long> BinderWriteHoldNs { get; } = [];
+    /// <summary>binder_alloc_page_start..end of a send's later pages.</summary>
+    public List<long> LaterInstallWindowNs { get; } = [];
+
+    /// <summary>Binder's mmap write holds taken inside the first install window of a send (page-write: one page each).</summary>
+    public List<long> FirstInstallWriteHoldNs { get; } = [];
+
+    /// <summary>Binder's other mmap write holds.</summary>
+    public List<long> LaterWriteHoldNs { get; } = [];
+
+    /// <summary>Binder write holds that enclose install windows (range designs): hold time outside those windows and the LRU brackets.</summary>
+    public List<long> RangeHoldResidualNs { get; } = [];
 
     public List<long> LruOpNs { get; } = [];
 
     public List<long> ZapNs { get; } = [];
 
-    /// <summary>mmap_lock release → the next waiter's acquire_returned, for waits that spanned that release.</summary>
+    /// <summary>mmap_lock release → the next waiting reader's acquire_returned, for waits that spanned that release.</summary>
     public List<long> HandoffNs { get; } = [];
+
+    /// <summary>The same for waiting writers: the time a woken writer takes to run and take the lock.</summary>
+    public List<long> WriterHandoffNs { get; } = [];
 
     /// <summary>binder_transaction → binder_transaction_alloc_buf of sends without any binder page event in between.</summary>
     public List<long> PlainSendNs { get; } = [];
@@ -42,25 +58,53 @@ internal sealed class ReplayCalibration
     {
         var defaults = new CostModel();
         var calibrated = new List<CalibratedCost>();
-        var costs = defaults with { AllocPageSlowPathProbability = 0 };
+        var costs = defaults with { AllocPageSlowPathProbability = 0, MmapWriterStealing = true };
 
-        var perPageHolds = traceDesign == "page-write" && BinderWriteHoldNs.Count > 0;
-        var install = perPageHolds ? Median(BinderWriteHoldNs) : Median(InstallWindowNs);
-        if (install is { } installNs)
+        var perPageHolds = traceDesign == "page-write" && FirstInstallWriteHoldNs.Count + LaterWriteHoldNs.Count > 0;
+        var (baseSamples, baseWhat) = perPageHolds
+            ? (LaterOrAll(LaterWriteHoldNs, FirstInstallWriteHoldNs), "binder mmap write holds (page-write: one page's alloc_page + vm_insert_page under each)")
+            : (LaterOrAll(LaterInstallWindowNs, FirstInstallWindowNs), "binder_alloc_page_start..end windows");
+        var splitByPosition = perPageHolds ? LaterWriteHoldNs.Count > 0 : LaterInstallWindowNs.Count > 0;
+        var baseScope = splitByPosition ? " of a send's second and later pages" : "";
+        if (Median(baseSamples) is { } installNs)
         {
-            var source = perPageHolds
-                ? $"median of {BinderWriteHoldNs.Count} binder mmap write holds (page-write: one page's alloc_page + vm_insert_page under each), split evenly"
-                : $"median of {InstallWindowNs.Count} binder_alloc_page_start..end windows, split evenly";
+            var source = $"median of {baseSamples.Count} {baseWhat}{baseScope}, split evenly";
             costs = costs with { AllocPageNs = installNs / 2, VmInsertPageNs = installNs - (installNs / 2) };
             calibrated.Add(new CalibratedCost("allocPageNs", costs.AllocPageNs, source));
             calibrated.Add(new CalibratedCost("vmInsertPageNs", costs.VmInsertPageNs, source));
+
+            // The first page a send installs is slower in every capture (every step of it: 6.12's lock wait, hold
+            // and the work around them each take 2-4x their later-page medians), so it gets its own measured cost.
+            var firstSamples = perPageHolds ? FirstInstallWriteHoldNs : FirstInstallWindowNs;
+            if (Median(firstSamples) is { } first && first > installNs && splitByPosition)
+            {
+                costs = costs with { FirstInstallExtraNs = first - installNs };
+                calibrated.Add(new CalibratedCost("firstInstallExtraNs", first - installNs,
+                    $"median of {firstSamples.Count} {baseWhat} of a send's first page, less the later pages' median"));
+            }
         }
 
-        if (perPageHolds && Median(InstallWindowNs) is { } window && install is { } held && window > held)
+        var laterWindows = LaterOrAll(LaterInstallWindowNs, FirstInstallWindowNs);
+        if (perPageHolds && Median(laterWindows) is { } window && Median(baseSamples) is { } held && window > held)
         {
             costs = costs with { InstallOverheadNs = window - held };
             calibrated.Add(new CalibratedCost("installOverheadNs", window - held,
-                $"median of {InstallWindowNs.Count} install windows less the median write hold: window time outside the lock"));
+                $"median of {laterWindows.Count} install windows less the median write hold{baseScope}: window time outside the lock"));
+            if (Median(FirstInstallWindowNs) is { } firstWindow && Median(FirstInstallWriteHoldNs) is { } firstHeld
+                && firstWindow - firstHeld > window - held && splitByPosition)
+            {
+                var extra = firstWindow - firstHeld - (window - held);
+                costs = costs with { FirstInstallOverheadNs = extra };
+                calibrated.Add(new CalibratedCost("firstInstallOverheadNs", extra,
+                    $"median of {FirstInstallWindowNs.Count} first-page install windows less their median write hold, less installOverheadNs"));
+            }
+        }
+
+        if (traceDesign is "range-write" or "range-read" && Median(RangeHoldResidualNs) is { } residual && residual > 0)
+        {
+            costs = costs with { RangeHoldOverheadNs = residual };
+            calibrated.Add(new CalibratedCost("rangeHoldOverheadNs", residual,
+                $"median of {RangeHoldResidualNs.Count} binder mmap holds around install windows, less the windows and LRU brackets inside them"));
         }
 
         if (Median(LruOpNs) is { } lru)
@@ -75,14 +119,21 @@ internal sealed class ReplayCalibration
             calibrated.Add(new CalibratedCost("zapNs", zap, $"median of {ZapNs.Count} binder_unmap_user start..end brackets"));
         }
 
+        if (Median(WriterHandoffNs) is { } writerHandoff)
+        {
+            // Applied to woken mmap_lock writers only: while one wakes, the lock is free and an arriving writer takes
+            // it (rwsem lock stealing), as the traced waits show. Every other wake-up keeps the default.
+            costs = costs with { MmapWriterWakeLatencyNs = writerHandoff };
+            calibrated.Add(new CalibratedCost("mmapWriterWakeLatencyNs", writerHandoff,
+                $"median of {WriterHandoffNs.Count} mmap_lock hand-offs to a waiting writer (release to its acquire_returned)"));
+        }
+
         if (Median(HandoffNs) is { } handoff)
         {
-            // Measured and shown, not applied: the simulator charges its wake latency on every wake-up, and the
-            // traced hand-offs are the few waits (47 of 1348 write waits in the 6.12 contended capture) where an
-            // emulated CPU had to schedule the waiter. Applied, the own-design replay of that capture convoys
-            // behind the write lock: install p50 696 us against the real 13 us.
+            // Measured and shown, not applied: the simulator charges its wake latency on every wake-up (work arrival
+            // too), and the traced hand-offs are the few waits where an emulated CPU had to schedule the waiter.
             calibrated.Add(new CalibratedCost("wakeLatencyNs", handoff,
-                $"median of {HandoffNs.Count} mmap_lock hand-offs (release to the waiting task's acquire); measured only, the default {costs.WakeLatencyNs} ns is kept",
+                $"median of {HandoffNs.Count} mmap_lock hand-offs to a waiting reader; measured only, the default {costs.WakeLatencyNs} ns is kept",
                 Applied: false));
         }
 
@@ -95,6 +146,13 @@ internal sealed class ReplayCalibration
 
         return (costs, calibrated);
     }
+
+    public List<long> InstallWindows(bool firstOfSend) => firstOfSend ? FirstInstallWindowNs : LaterInstallWindowNs;
+
+    public List<long> BinderWriteHolds(bool inFirstInstall) => inFirstInstall ? FirstInstallWriteHoldNs : LaterWriteHoldNs;
+
+    /// <summary>The later pages' samples; all samples when the trace has no later page (only one-page sends).</summary>
+    private static List<long> LaterOrAll(List<long> later, List<long> first) => later.Count > 0 ? later : [.. later, .. first];
 
     private static long? Median(List<long> values)
     {

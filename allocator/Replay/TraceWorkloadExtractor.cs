@@ -157,6 +157,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         task.Actions.Add(new ReplayAction(ReplayActionKind.Send, e.Timestamp, e.Timestamp) { TransactionId = t.DebugId });
         _transactionTarget[t.DebugId] = t.ToProc;
         task.PageEventsSinceTransaction = false;
+        task.FirstInstallPending = true;
         if (t.Reply != 0 && t.ToThread > 0)
         {
             Task(t.ToThread).Tgid = t.ToProc;
@@ -229,9 +230,12 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         {
             case EventKind.BinderAllocPageStart:
                 task.WindowStart = e.Timestamp;
+                task.WindowIsFirst = task.FirstInstallPending;
+                task.FirstInstallPending = false;
                 break;
             case EventKind.BinderAllocPageEnd when task.WindowStart >= 0:
-                _calibration.InstallWindowNs.Add(e.Timestamp - task.WindowStart);
+                _calibration.InstallWindows(task.WindowIsFirst).Add(e.Timestamp - task.WindowStart);
+                AddToHolds(task, e.Timestamp - task.WindowStart, window: true);
                 task.WindowStart = -1;
                 break;
             case EventKind.BinderAllocLruStart or EventKind.BinderFreeLruStart or EventKind.BinderUnmapUserStart or EventKind.BinderUnmapKernelStart:
@@ -244,6 +248,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 break;
             case EventKind.BinderAllocLruEnd or EventKind.BinderFreeLruEnd when task.BracketStart >= 0:
                 _calibration.LruOpNs.Add(e.Timestamp - task.BracketStart);
+                AddToHolds(task, e.Timestamp - task.BracketStart, window: false);
                 task.BracketStart = -1;
                 break;
             case EventKind.BinderUnmapUserEnd when task.BracketStart >= 0:
@@ -253,6 +258,19 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             case EventKind.BinderUnmapKernelEnd:
                 task.BracketStart = -1;
                 break;
+        }
+    }
+
+    /// <summary>Accounts a page window or LRU bracket to the task's open holds (what a range hold spends on pages).</summary>
+    private static void AddToHolds(TaskScript task, long ns, bool window)
+    {
+        foreach (var hold in task.Holds.Values)
+        {
+            if (hold.Acquired >= 0)
+            {
+                hold.BracketNs += ns;
+                hold.Windows += window ? 1 : 0;
+            }
         }
     }
 
@@ -276,7 +294,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         switch (e.Kind)
         {
             case EventKind.MmapLockStartLocking:
-                task.Holds[m.Mm] = new Hold { StartLocking = e.Timestamp, Write = m.Write, Binder = task.WindowStart >= 0 };
+                task.Holds[m.Mm] = new Hold
+                {
+                    StartLocking = e.Timestamp, Write = m.Write, Binder = task.WindowStart >= 0,
+                    InFirstInstall = task.WindowStart >= 0 && task.WindowIsFirst,
+                };
                 break;
             case EventKind.MmapLockAcquireReturned when hold is { Acquired: < 0 }:
                 if (!m.Success)
@@ -289,7 +311,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 hold.Acquired = e.Timestamp;
                 if (_lastRelease.TryGetValue(m.Mm, out var released) && released > hold.StartLocking)
                 {
-                    _calibration.HandoffNs.Add(e.Timestamp - released);
+                    (hold.Write ? _calibration.WriterHandoffNs : _calibration.HandoffNs).Add(e.Timestamp - released);
                 }
 
                 break;
@@ -317,7 +339,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         {
             if (hold.Write)
             {
-                _calibration.BinderWriteHoldNs.Add(writeEnd - hold.Acquired);
+                _calibration.BinderWriteHolds(hold.InFirstInstall).Add(writeEnd - hold.Acquired);
+                if (hold.Windows > 0)
+                {
+                    _calibration.RangeHoldResidualNs.Add(writeEnd - hold.Acquired - hold.BracketNs);
+                }
             }
 
             return;
@@ -470,6 +496,14 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
 
         public long DowngradeAt { get; set; } = -1;
 
+        /// <summary>Time of the install windows and LRU brackets inside this hold, and how many install windows.</summary>
+        public long BracketNs { get; set; }
+
+        public int Windows { get; set; }
+
+        /// <summary>Taken inside the first install window of a send.</summary>
+        public bool InFirstInstall { get; init; }
+
         /// <summary>Taken by binder code: inside an install window, or binder page events happened under it.</summary>
         public bool Binder { get; set; }
     }
@@ -489,6 +523,12 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         public Dictionary<ulong, long> MmVotes { get; } = [];
 
         public long WindowStart { get; set; } = -1;
+
+        /// <summary>No install window yet since the task's last binder_transaction: the next one is its send's first.</summary>
+        public bool FirstInstallPending { get; set; }
+
+        /// <summary>The open install window is the first of its send.</summary>
+        public bool WindowIsFirst { get; set; }
 
         public long BracketStart { get; set; } = -1;
 

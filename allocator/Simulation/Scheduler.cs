@@ -52,11 +52,11 @@ internal sealed class Scheduler
     }
 
     /// <summary>Wakes a lock waiter that must take <paramref name="simLock"/> itself once it runs.</summary>
-    public void WakeToRetry(SimTask task, SimLock simLock, LockMode mode)
+    public void WakeToRetry(SimTask task, SimLock simLock, LockMode mode, long latencyNs = -1)
     {
         task.RetryLock = simLock;
         task.RetryMode = mode;
-        Wake(task);
+        Schedule(task, Now + (latencyNs >= 0 ? latencyNs : _wakeLatencyNs), needsCpu: true);
     }
 
     /// <summary>Runs the earliest pending wake-up. False when nothing is pending.</summary>

@@ -36,9 +36,10 @@ internal sealed class SimContext
 
     public SimulationCounters Counters { get; } = new();
 
-    public long AllocPageCost()
+    /// <summary>alloc_page; <paramref name="firstOfAllocation"/>: the first page this allocation installs.</summary>
+    public long AllocPageCost(bool firstOfAllocation = false)
     {
-        var cost = Costs.AllocPageNs;
+        var cost = Costs.AllocPageNs + (firstOfAllocation ? Costs.FirstInstallExtraNs : 0);
         if (Scheduler.Now < PressureUntil && Rng.Chance(Costs.AllocPageSlowPathProbability))
         {
             cost += Costs.AllocPageSlowPathNs;

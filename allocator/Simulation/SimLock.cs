@@ -28,10 +28,10 @@ internal abstract class SimLock(Scheduler scheduler, string name)
     public abstract void Release(SimTask task, LockMode mode);
 
     /// <summary>Called by the scheduler when <see cref="TryAcquire"/> failed in a blocking acquire.</summary>
-    public void Enqueue(SimTask task, LockMode mode) => _waiters.AddLast((task, mode));
+    public virtual void Enqueue(SimTask task, LockMode mode) => _waiters.AddLast((task, mode));
 
     /// <summary>A woken waiter that lost the race for the lock goes back to the head of the queue.</summary>
-    public void EnqueueFront(SimTask task, LockMode mode) => _waiters.AddFirst((task, mode));
+    public virtual void EnqueueFront(SimTask task, LockMode mode) => _waiters.AddFirst((task, mode));
 
     protected bool TryPeekWaiter(out LockMode mode)
     {
@@ -40,11 +40,12 @@ internal abstract class SimLock(Scheduler scheduler, string name)
     }
 
     /// <summary>Wakes the head waiter without giving it the lock: it competes again when it runs.</summary>
-    protected void WakeHeadToRetry()
+    protected SimTask WakeHeadToRetry(long latencyNs = -1)
     {
         var (task, mode) = _waiters.First!.Value;
         _waiters.RemoveFirst();
-        Scheduler.WakeToRetry(task, this, mode);
+        Scheduler.WakeToRetry(task, this, mode, latencyNs);
+        return task;
     }
 
     /// <summary>Grants the lock to the head waiter (the caller has checked it may have it) and wakes it.</summary>
@@ -141,42 +142,102 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 }
 
 /// <summary>
-/// <c>struct rw_semaphore</c> as mmap_lock uses it. Fairness: a new reader queues behind any waiter, so a waiting
-/// writer is not starved. Wake-up follows <c>rwsem_mark_wake</c>: a writer at the head is woken alone; a reader at
-/// the head wakes every queued reader (up to 256), writers keep their places. A trylock fails while anyone waits
-/// (<c>RWSEM_READ_FAILED_MASK</c> includes the waiters flag).
+/// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader queues behind
+/// any waiter (its fast path fails on the waiters flag), so a waiting writer is not starved by readers; a trylock
+/// fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
+/// queued reader (up to 256, <c>rwsem_mark_wake</c>). Writers, with <paramref name="writerStealing"/> (the kernel's
+/// behaviour; replays turn it on): an unlock wakes the head writer, which takes the lock itself once it runs, and
+/// until then a writer that arrives while the lock is free takes it first (optimistic spinning /
+/// <c>rwsem_try_write_lock_unqueued</c>); a woken writer that loses after waiting <see cref="WaitTimeoutNs"/> sets
+/// <c>RWSEM_FLAG_HANDOFF</c>, and nobody else may take the lock before it. Without it (the presets, whose documented
+/// figures were made so) the head writer is handed the lock at the unlock and arriving writers queue behind it.
 /// </summary>
-internal sealed class SimRwSemaphore(Scheduler scheduler, string name) : SimLock(scheduler, name)
+/// <param name="writerWakeLatencyNs">Time from the unlock to the woken writer running; -1: the scheduler's wake latency.</param>
+/// <param name="writerStealing">Writers are woken to compete instead of being handed the lock.</param>
+internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1, bool writerStealing = false)
+    : SimLock(scheduler, name)
 {
+    /// <summary>RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies: one 4 ms jiffy with Debian's CONFIG_HZ=250.</summary>
+    public const long WaitTimeoutNs = 4_000_000;
+
     private const int MaxReadersWakeup = 256;
 
+    private readonly Dictionary<SimTask, long> _waitingSince = [];
     private SimTask? _writer;
+    private SimTask? _wokenWriter;
+    private SimTask? _handoffTo;
     private int _readers;
 
     public override bool Spins => false;
 
     public bool IsWriteLocked => _writer is not null;
 
+    /// <summary>Waiters in the kernel's sense: queued, or a woken writer that has not taken the lock yet.</summary>
+    private bool HasWaiters => WaiterCount > 0 || _wokenWriter is not null;
+
     public override bool TryAcquire(SimTask task, LockMode mode)
     {
-        if (_writer is not null || WaiterCount > 0)
-        {
-            return false;
-        }
-
         if (mode == LockMode.Shared)
         {
+            if (_writer is not null || HasWaiters || _handoffTo is not null)
+            {
+                return false;
+            }
+
             _readers++;
             return true;
         }
 
-        if (_readers > 0)
+        if (!writerStealing)
         {
+            if (_writer is not null || _readers > 0 || WaiterCount > 0)
+            {
+                return false;
+            }
+
+            _writer = task;
+            return true;
+        }
+
+        var waiter = _waitingSince.TryGetValue(task, out var since);
+        if (_writer is not null || _readers > 0 || (_handoffTo is not null && _handoffTo != task))
+        {
+            if (waiter && _handoffTo is null && Scheduler.Now - since >= WaitTimeoutNs)
+            {
+                _handoffTo = task;
+            }
+
+            if (_wokenWriter == task)
+            {
+                _wokenWriter = null;
+            }
+
             return false;
         }
 
         _writer = task;
+        _waitingSince.Remove(task);
+        if (_wokenWriter == task)
+        {
+            _wokenWriter = null;
+        }
+
+        if (_handoffTo == task)
+        {
+            _handoffTo = null;
+        }
+
         return true;
+    }
+
+    public override void Enqueue(SimTask task, LockMode mode)
+    {
+        if (mode == LockMode.Exclusive && writerStealing)
+        {
+            _waitingSince.TryAdd(task, Scheduler.Now);
+        }
+
+        base.Enqueue(task, mode);
     }
 
     public override void Release(SimTask task, LockMode mode)
@@ -208,14 +269,18 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name) : SimLock
 
     private void WakeWaiters()
     {
-        if (_writer is not null || !TryPeekWaiter(out var mode))
+        if (_writer is not null || _wokenWriter is not null || !TryPeekWaiter(out var mode))
         {
             return;
         }
 
         if (mode == LockMode.Exclusive)
         {
-            if (_readers == 0)
+            if (_readers == 0 && writerStealing)
+            {
+                _wokenWriter = WakeHeadToRetry(writerWakeLatencyNs);
+            }
+            else if (_readers == 0)
             {
                 _writer = GrantHead();
             }

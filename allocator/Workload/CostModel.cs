@@ -35,6 +35,23 @@ public sealed record CostModel
     /// </summary>
     public long InstallOverheadNs { get; init; }
 
+    /// <summary>
+    /// Extra cost of the first page one allocation installs, charged with its alloc_page (so under whatever lock the
+    /// design holds there). 0 in the presets; every shared capture shows it (first-page windows 2-4x the later
+    /// pages' median), so a replay calibrates it from the trace.
+    /// </summary>
+    public long FirstInstallExtraNs { get; init; }
+
+    /// <summary>Extra window time outside the lock for an allocation's first installed page (page-write replays; 0 in the presets).</summary>
+    public long FirstInstallOverheadNs { get; init; }
+
+    /// <summary>
+    /// Range designs: time in the mmap hold around a missing range that is outside its page windows and LRU brackets
+    /// (VMA check, per-page bookkeeping, the tracepoints themselves). 0 in the presets; a replay of a range trace
+    /// calibrates it from the trace's own holds.
+    /// </summary>
+    public long RangeHoldOverheadNs { get; init; }
+
     /// <summary>zap_page_range_single of one page: unmap_user windows are ~4× an LRU window in the 6.1/6.12 captures.</summary>
     public long ZapNs { get; init; } = 800;
 
@@ -58,6 +75,19 @@ public sealed record CostModel
 
     /// <summary>Wake-up latency of a sleeping task (mutex/rwsem hand-off, work arrival). Guess (a few µs on phones).</summary>
     public long WakeLatencyNs { get; init; } = 3_000;
+
+    /// <summary>
+    /// Unlock → a woken mmap_lock writer running again; 0: <see cref="WakeLatencyNs"/>. While it wakes, a writer
+    /// that arrives takes the free lock first (rwsem lock stealing), so this sets how often binder's waiting
+    /// install is overtaken. 0 in the presets; a replay calibrates it from the trace's measured hand-offs.
+    /// </summary>
+    public long MmapWriterWakeLatencyNs { get; init; }
+
+    /// <summary>
+    /// mmap_lock writers are woken to compete for the lock and an arriving writer may take it first (rwsem.c, see
+    /// SimRwSemaphore). Off in the presets, whose documented figures use the hand-off model; replays turn it on.
+    /// </summary>
+    public bool MmapWriterStealing { get; init; }
 
     /// <summary>Spinlock hand-off to a spinning waiter (cache-line transfer). Guess.</summary>
     public long SpinHandoffNs { get; init; } = 100;

@@ -23,6 +23,68 @@ public sealed class LockSemanticsTests
     }
 
     [Fact]
+    public void Rwsem_writer_arriving_while_the_woken_writer_wakes_takes_the_lock_first()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true);
+        var order = new List<string>();
+
+        // A holds 0-100; W1 queues at 10. A's unlock wakes W1, which runs at 150. W2 arrives at 120 to a free lock
+        // and takes it (stealing) until 220; W1 loses at 150, queues again, is woken at 220 and runs at 270.
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W2@120", "W1@270"], order);
+    }
+
+    [Fact]
+    public void Rwsem_without_writer_stealing_hands_the_lock_to_the_head_writer()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm");
+        var order = new List<string>();
+
+        // The presets' model: A's unlock at 100 hands the lock to W1 (wake latency 0); W2, arriving at 120, queues
+        // behind it and gets it at W1's unlock, 200.
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W1@100", "W2@200"], order);
+    }
+
+    [Fact]
+    public void Rwsem_writer_that_waited_past_the_timeout_gets_the_lock_handed_off()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true);
+        var order = new List<string>();
+        const long t0 = 5_000_000;
+
+        // A holds 0-5 ms; W1 queues at 10 ns; woken at 5 ms, it runs at t0+50 and finds W2 (arrived t0+20) holding
+        // until t0+120. W1 has waited over 4 ms (RWSEM_WAIT_TIMEOUT at HZ=250): it sets the hand-off flag. W3 queues
+        // at t0+60 behind it. W4 arrives at t0+130 to a free lock but may not take it: the hand-off reserves it for
+        // W1 (woken at t0+120, runs t0+170, holds 100). Then W3 (woken t0+270, runs t0+320), then W4 (t0+470).
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, t0, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
+        Start(scheduler, 3, t0 + 20, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        Start(scheduler, 4, t0 + 60, Hold(rwsem, LockMode.Exclusive, 100, "W3", order, scheduler));
+        Start(scheduler, 5, t0 + 130, Hold(rwsem, LockMode.Exclusive, 100, "W4", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W2@5000020", "W1@5000170", "W3@5000320", "W4@5000470"], order);
+    }
+
+    [Fact]
     public void Read_trylock_fails_while_a_writer_waits()
     {
         var scheduler = new Scheduler(4, 0, 0);
