@@ -1,6 +1,7 @@
 using BinderTrace.Analysis.Fingerprint;
 using BinderTrace.Analysis.Locks;
 using BinderTrace.Analysis.Pages;
+using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Transactions;
 using BinderTrace.Events;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using BinderTrace.Analysis.Locks;
 using BinderTrace.Analysis.Quantiles;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Reporting;
 

@@ -1,5 +1,6 @@
 using BinderTrace.Analysis.Pages;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Tables;
 

@@ -100,7 +100,7 @@ internal static class ReplayCommand
         }
 
         var real = analyzer.Finish(source.Info, source.Diagnostics);
-        var design = real.Fingerprint.Design == Analysis.Fingerprint.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
+        var design = real.Fingerprint.Design == Events.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
         return (real, extractor.Finish(source.Info, design));
     }
 

@@ -1,5 +1,6 @@
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
+using BinderTrace.Events;
 using BinderTrace.Pictures.Collect;
 
 namespace BinderTrace.Pictures.Html;

@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Simulation;
+using BinderTrace.Events;
 
 namespace BinderTrace.Tests;
 
@@ -12,9 +13,9 @@ public sealed class LockSemanticsTests
         var order = new List<string>();
 
         // t=0 reader A holds 100; t=10 writer W queues; t=20 reader B arrives. Fair: B after W, so W at 100, B at 150.
-        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Shared, 100, "A", order, scheduler));
-        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 50, "W", order, scheduler));
-        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Shared, 10, "B", order, scheduler));
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Read, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 50, "W", order, scheduler));
+        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Read, 10, "B", order, scheduler));
         while (scheduler.RunNext())
         {
         }
@@ -29,10 +30,10 @@ public sealed class LockSemanticsTests
         var rwsem = new SimRwSemaphore(scheduler, "mm");
         var reader = new SimTask(1, 1, "r");
         var writer = new SimTask(2, 2, "w");
-        Assert.True(rwsem.TryAcquire(reader, LockMode.Shared));
-        Assert.False(rwsem.TryAcquire(writer, LockMode.Exclusive));
-        rwsem.Enqueue(writer, LockMode.Exclusive);
-        Assert.False(rwsem.TryAcquire(new SimTask(3, 3, "t"), LockMode.Shared));
+        Assert.True(rwsem.TryAcquire(reader, LockMode.Read));
+        Assert.False(rwsem.TryAcquire(writer, LockMode.Write));
+        rwsem.Enqueue(writer, LockMode.Write);
+        Assert.False(rwsem.TryAcquire(new SimTask(3, 3, "t"), LockMode.Read));
     }
 
     [Fact]
@@ -57,9 +58,9 @@ public sealed class LockSemanticsTests
 
     private static IEnumerable<Step> WriterHold(DesignHarness h, SimTask t)
     {
-        yield return Step.Acquire(h.Process.MmapLock, LockMode.Exclusive);
+        yield return Step.Acquire(h.Process.MmapLock, LockMode.Write);
         yield return Step.Run(100_000);
-        h.Process.MmapLock.Release(t, LockMode.Exclusive);
+        h.Process.MmapLock.Release(t, LockMode.Write);
     }
 
     private static void Start(Scheduler scheduler, int pid, long at, Func<SimTask, IEnumerable<Step>> body)

@@ -1,8 +1,6 @@
-using BinderTrace.Analysis.Signature;
+namespace BinderTrace.Events;
 
-namespace BinderTrace.Analysis.Fingerprint;
-
-/// <summary>The allocator designs of KERNEL.md §2–§4 as seen in a trace.</summary>
+/// <summary>The allocator designs of KERNEL.md §2–§4: what the analysis infers from a trace and what the reference allocator simulates.</summary>
 public enum AllocatorDesign
 {
     Unknown,
@@ -23,9 +21,13 @@ public enum AllocatorDesign
     FaultDeferred,
 }
 
-/// <summary>Names used in reports and JSON (<c>fingerprint.design</c>).</summary>
+/// <summary>The one name of each design: in reports and JSON (<c>fingerprint.design</c>) and on the command line (<c>simulate --allocator</c>).</summary>
 public static class AllocatorDesignNames
 {
+    /// <summary>The designs with a name, in kernel order (<see cref="AllocatorDesign.Unknown"/> left out).</summary>
+    public static IReadOnlyList<AllocatorDesign> Named { get; } =
+        [AllocatorDesign.RangeRead, AllocatorDesign.RangeWrite, AllocatorDesign.PageWrite, AllocatorDesign.PageConcurrent, AllocatorDesign.FaultDeferred];
+
     public static string Of(AllocatorDesign design) => design switch
     {
         AllocatorDesign.RangeRead => "range-read",
@@ -35,10 +37,20 @@ public static class AllocatorDesignNames
         AllocatorDesign.FaultDeferred => "fault-deferred",
         _ => "unknown",
     };
-}
 
-/// <summary>The inferred design, why, and the structural facts behind it.</summary>
-public sealed record DesignFingerprint(AllocatorDesign Design, string Reason, StructuralSignature Evidence)
-{
-    public string DesignName => AllocatorDesignNames.Of(Design);
+    /// <summary>The design of a name, ignoring case; false for any other text (including "unknown").</summary>
+    public static bool TryParse(string? name, out AllocatorDesign design)
+    {
+        foreach (var candidate in Named)
+        {
+            if (string.Equals(Of(candidate), name, StringComparison.OrdinalIgnoreCase))
+            {
+                design = candidate;
+                return true;
+            }
+        }
+
+        design = AllocatorDesign.Unknown;
+        return false;
+    }
 }

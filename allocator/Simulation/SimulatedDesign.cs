@@ -1,8 +1,7 @@
 using BinderTrace.Allocator.Model;
-using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
-namespace BinderTrace.Allocator.Designs;
+namespace BinderTrace.Allocator.Simulation;
 
 /// <summary>A request to carve a buffer in a target process; the design fills <see cref="Result"/>.</summary>
 internal sealed class AllocationRequest
@@ -55,7 +54,7 @@ internal abstract class SimulatedDesign
     protected static IEnumerable<Step> MmapLock(SimContext c, SimTask t, BinderProcess p, bool write)
     {
         c.Emitter.MmapLock(t, EventKind.MmapLockStartLocking, p.MmId, write, success: false);
-        yield return Step.Acquire(p.MmapLock, write ? LockMode.Exclusive : LockMode.Shared);
+        yield return Step.Acquire(p.MmapLock, write ? LockMode.Write : LockMode.Read);
         c.Emitter.MmapLock(t, EventKind.MmapLockAcquireReturned, p.MmId, write, success: true);
     }
 
@@ -63,14 +62,14 @@ internal abstract class SimulatedDesign
     protected static void MmapUnlock(SimContext c, SimTask t, BinderProcess p, bool write)
     {
         c.Emitter.MmapLock(t, EventKind.MmapLockReleased, p.MmId, write, success: false);
-        p.MmapLock.Release(t, write ? LockMode.Exclusive : LockMode.Shared);
+        p.MmapLock.Release(t, write ? LockMode.Write : LockMode.Read);
     }
 
     /// <summary><c>mmap_read_trylock</c>: start_locking then acquire_returned with the outcome (seen in the 6.1 and 6.12 captures).</summary>
     protected static bool MmapReadTrylock(SimContext c, SimTask t, BinderProcess p)
     {
         c.Emitter.MmapLock(t, EventKind.MmapLockStartLocking, p.MmId, write: false, success: false);
-        var ok = p.MmapLock.TryAcquire(t, LockMode.Shared);
+        var ok = p.MmapLock.TryAcquire(t, LockMode.Read);
         c.Emitter.MmapLock(t, EventKind.MmapLockAcquireReturned, p.MmId, write: false, ok);
         return ok;
     }

@@ -1,4 +1,4 @@
-namespace BinderTrace.Analysis.Reporting;
+namespace BinderTrace.Analysis.Records;
 
 /// <summary>
 /// Named data-quality counters of the analysis (Perfetto's stats table): every event the trackers could not
