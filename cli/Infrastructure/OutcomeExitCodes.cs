@@ -1,5 +1,5 @@
 using BinderTrace.Allocator.Output;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Cli.Infrastructure;
 
