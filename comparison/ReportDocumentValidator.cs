@@ -16,7 +16,7 @@ public static class ReportDocumentValidator
     private static readonly HashSet<string> TextKeys = new(StringComparer.Ordinal)
     {
         "source", "clock", "quantile_method", "design", "reason", "install_shape", "lru_add_order", "memcg_form",
-        "shrink_shape", "unmap_order", "mm", "comm", "mode", "text", "input_damage",
+        "shrink_shape", "unmap_order", "mm", "comm", "mode", "text", "input_damage", "name", "severity", "description",
     };
 
     private static readonly HashSet<string> FlagKeys = new(StringComparer.Ordinal) { "exact", "truncated", "binder" };

@@ -129,7 +129,10 @@ public sealed class TraceExporter
             files.Summary?.Append(in report);
         }
 
-        files.AddTrace(new TraceFacts(path, source.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, sha256?.GetAwaiter().GetResult() ?? _digest!(path)));
+        files.AddTrace(new TraceFacts(path, source.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, sha256?.GetAwaiter().GetResult() ?? _digest!(path))
+        {
+            DataQuality = report?.DataQuality ?? DataQualityTable.Of(source.Diagnostics),
+        });
     }
 
     private string KernelOf(ITraceEventSource source) => _options.Kernel ?? source.Info.Kernel ?? "unknown";

@@ -71,6 +71,9 @@ public sealed class TraceReport
 
     public required AnalysisCounters Counters { get; init; }
 
+    /// <summary>The reader's and the analysis' counters with severity and description.</summary>
+    public DataQualityTable DataQuality => DataQualityTable.Of(Diagnostics, Counters.All);
+
     public required IReadOnlyList<MarkerSnapshot> Markers { get; init; }
 
     /// <summary>binder_update_page_range events seen (reported processes).</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 
 namespace BinderTrace.Cli.Commands;
@@ -45,7 +45,7 @@ internal static class LocksCommand
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
-            using var table = new TableWriter(output, format, LockTableSink.ColumnsFor(kind));
+            using var table = new RowTableWriter(output, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
                 using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 
 namespace BinderTrace.Cli.Commands;
@@ -38,7 +38,7 @@ internal static class PagesCommand
             var traceFocus = focus.Read(parseResult);
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             var perInterval = parseResult.GetValue(intervals);
-            using var table = new TableWriter(output, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
+            using var table = new RowTableWriter(output, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
                 using var source = TraceInput.Open(path, parse, progress, focus: traceFocus);

@@ -9,3 +9,9 @@ public enum LockMode : byte
     Read,
     Write,
 }
+
+/// <summary>The one spelling of a lock mode in every output (report JSON, tables, pictures, Parquet).</summary>
+public static class LockModeNames
+{
+    public static string Of(LockMode mode) => mode == LockMode.Write ? "write" : "read";
+}

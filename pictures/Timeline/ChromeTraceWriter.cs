@@ -94,12 +94,12 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         var process = ProcessOfMm(hold.Mm);
         var thread = (long)hold.Pid * 2;
         NameThread(process, thread, $"{hold.Comm} {hold.Pid} holds");
-        Slice($"{ModeName(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}", "mmap_lock_hold", process, thread, hold.StartNs, hold.EndNs);
+        Slice($"{LockModeNames.Of(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}", "mmap_lock_hold", process, thread, hold.StartNs, hold.EndNs);
         _json.WriteStartObject("args");
         _json.WriteNumber("pid", hold.Pid);
         _json.WriteString("comm", hold.Comm);
         _json.WriteString("mm", Hex(hold.Mm));
-        _json.WriteString("mode", ModeName(hold.Mode));
+        _json.WriteString("mode", LockModeNames.Of(hold.Mode));
         _json.WriteBoolean("binder", hold.Binder);
         _json.WriteNumber("duration_ns", hold.DurationNs);
         EndSlice();
@@ -111,12 +111,12 @@ public sealed class ChromeTraceWriter : IAnalysisSink
         var process = ProcessOfMm(wait.Mm);
         var thread = ((long)wait.Pid * 2) + 1;
         NameThread(process, thread, $"{wait.Comm} {wait.Pid} waits");
-        Slice($"{ModeName(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}", "mmap_lock_wait", process, thread, wait.StartNs, wait.EndNs);
+        Slice($"{LockModeNames.Of(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}", "mmap_lock_wait", process, thread, wait.StartNs, wait.EndNs);
         _json.WriteStartObject("args");
         _json.WriteNumber("pid", wait.Pid);
         _json.WriteString("comm", wait.Comm);
         _json.WriteString("mm", Hex(wait.Mm));
-        _json.WriteString("mode", ModeName(wait.Mode));
+        _json.WriteString("mode", LockModeNames.Of(wait.Mode));
         _json.WriteBoolean("binder", wait.Binder);
         _json.WriteBoolean("success", wait.Success);
         _json.WriteNumber("duration_ns", wait.DurationNs);
@@ -367,5 +367,4 @@ public sealed class ChromeTraceWriter : IAnalysisSink
 
     private static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string ModeName(LockMode mode) => mode == LockMode.Write ? "write" : "read";
 }

@@ -38,7 +38,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("t.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<Row>(Define(), stream, SmallGroups with { Compression = compression });
+            var writer = new ParquetTableWriter<Row>(Define(), stream, SmallGroups with { Compression = compression });
             foreach (var row in rows)
             {
                 writer.Append(in row);
@@ -107,7 +107,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("d.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, ParquetWriterOptions.Default);
+            var writer = new ParquetTableWriter<int>(table, stream, ParquetWriterOptions.Default);
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -139,7 +139,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("n.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1000, PageRows = 100 });
+            var writer = new ParquetTableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1000, PageRows = 100 });
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -197,7 +197,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("c.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 4000, PageRows = 700 });
+            var writer = new ParquetTableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 4000, PageRows = 700 });
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -265,7 +265,7 @@ public sealed class TableWriterInteropTests
     private static void WriteAll(string path, Row[] rows, ParquetWriterOptions options)
     {
         using var stream = File.Create(path);
-        var writer = new TableWriter<Row>(Define(), stream, options);
+        var writer = new ParquetTableWriter<Row>(Define(), stream, options);
         foreach (var row in rows)
         {
             writer.Append(in row);
@@ -277,7 +277,7 @@ public sealed class TableWriterInteropTests
     private static void WriteLongs(string path, TableDefinition<long> table, int count, ParquetWriterOptions options)
     {
         using var stream = File.Create(path);
-        var writer = new TableWriter<long>(table, stream, options);
+        var writer = new ParquetTableWriter<long>(table, stream, options);
         for (long i = 0; i < count; i++)
         {
             writer.Append(in i);

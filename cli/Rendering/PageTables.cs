@@ -2,10 +2,10 @@ using BinderTrace.Analysis.Pages;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 
-namespace BinderTrace.Analysis.Tables;
+namespace BinderTrace.Cli.Rendering;
 
 /// <summary>The <c>pages</c> command's tables: one row per page (its life in the trace) or one row per state interval.</summary>
-public static class PageTables
+internal static class PageTables
 {
     public static readonly IReadOnlyList<TableColumn> SummaryColumns =
     [
@@ -21,7 +21,7 @@ public static class PageTables
     ];
 
     /// <summary>Writes per-page rows ordered by process and page index.</summary>
-    public static void WriteSummaries(TableWriter table, IEnumerable<PageSummary> pages)
+    public static void WriteSummaries(RowTableWriter table, IEnumerable<PageSummary> pages)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(pages);
@@ -50,7 +50,7 @@ public static class PageTables
 }
 
 /// <summary>Streams every <see cref="PageInterval"/> into a table as the analysis closes it (-1 = outside the trace).</summary>
-public sealed class PageIntervalTableSink(TableWriter table) : IAnalysisSink
+internal sealed class PageIntervalTableSink(RowTableWriter table) : IAnalysisSink
 {
     public void OnPageInterval(in PageInterval interval)
     {

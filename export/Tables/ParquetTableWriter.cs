@@ -14,7 +14,7 @@ namespace BinderTrace.Export.Tables;
 /// column presence groups (the distinct <c>presentIn</c> sets), so a sparse column visits only its own rows.
 /// </para>
 /// </summary>
-internal sealed class TableWriter<TRow>
+internal sealed class ParquetTableWriter<TRow>
 {
     /// <summary>Rows appended column by column at a time: enough to amortise the per-column calls, few enough to stay in cache.</summary>
     private const int ChunkRows = 4096;
@@ -43,7 +43,7 @@ internal sealed class TableWriter<TRow>
     private int _pageRows;
     private int _rowGroupRows;
 
-    public TableWriter(TableDefinition<TRow> table, Stream stream, ParquetWriterOptions options)
+    public ParquetTableWriter(TableDefinition<TRow> table, Stream stream, ParquetWriterOptions options)
     {
         Table = table;
         _options = options;

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace BinderTrace.Analysis.Tables;
+namespace BinderTrace.Cli.Rendering;
 
-public enum TableFormat
+internal enum TableFormat
 {
     /// <summary>Fixed-width columns for reading in a terminal.</summary>
     Text,
@@ -18,7 +18,7 @@ public enum TableFormat
 }
 
 /// <summary>A column of a detailed table; <see cref="Width"/> is used by the text format only.</summary>
-public readonly record struct TableColumn(string Name, int Width, bool Numeric);
+internal readonly record struct TableColumn(string Name, int Width, bool Numeric);
 
 /// <summary>
 /// Streams the rows of a detailed table (<c>pages</c>, <c>locks</c>) as text, CSV or JSON: each row is written
@@ -26,7 +26,7 @@ public readonly record struct TableColumn(string Name, int Width, bool Numeric);
 /// order with <see cref="Add(long)"/>, <see cref="Add(string)"/> or <see cref="Add(bool)"/>, then <see cref="EndRow"/>.
 /// Numbers are culture-invariant in every format.
 /// </summary>
-public sealed class TableWriter : IDisposable
+internal sealed class RowTableWriter : IDisposable
 {
     private const int JsonFlushBytes = 1 << 16;
 
@@ -39,7 +39,7 @@ public sealed class TableWriter : IDisposable
     private int _column;
     private bool _completed;
 
-    public TableWriter(TextWriter output, TableFormat format, IReadOnlyList<TableColumn> columns)
+    public RowTableWriter(TextWriter output, TableFormat format, IReadOnlyList<TableColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(columns);

@@ -1,10 +1,11 @@
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
+using BinderTrace.Events;
 
-namespace BinderTrace.Analysis.Tables;
+namespace BinderTrace.Cli.Rendering;
 
 /// <summary>Which rows the <c>locks</c> command prints.</summary>
-public enum LockTableKind
+internal enum LockTableKind
 {
     /// <summary>One row per mmap_lock hold.</summary>
     Holds,
@@ -17,12 +18,12 @@ public enum LockTableKind
 }
 
 /// <summary>Streams mmap_lock rows of one kind into a table as the analysis closes them.</summary>
-public sealed class LockTableSink : IAnalysisSink
+internal sealed class LockTableSink : IAnalysisSink
 {
-    private readonly TableWriter _table;
+    private readonly RowTableWriter _table;
     private readonly LockTableKind _kind;
 
-    public LockTableSink(TableWriter table, LockTableKind kind)
+    public LockTableSink(RowTableWriter table, LockTableKind kind)
     {
         _table = table;
         _kind = kind;
@@ -58,7 +59,7 @@ public sealed class LockTableSink : IAnalysisSink
         _table.Add(hold.Pid);
         _table.Add(hold.Comm);
         _table.Add(TraceReportJson.Hex(hold.Mm));
-        _table.Add(TraceReportJson.ModeName(hold.Mode));
+        _table.Add(LockModeNames.Of(hold.Mode));
         _table.Add(hold.Binder);
         _table.Add(hold.StartNs);
         _table.Add(hold.EndNs);
@@ -76,7 +77,7 @@ public sealed class LockTableSink : IAnalysisSink
         _table.Add(wait.Pid);
         _table.Add(wait.Comm);
         _table.Add(TraceReportJson.Hex(wait.Mm));
-        _table.Add(TraceReportJson.ModeName(wait.Mode));
+        _table.Add(LockModeNames.Of(wait.Mode));
         _table.Add(wait.Binder);
         _table.Add(wait.Success);
         _table.Add(wait.StartNs);
@@ -95,11 +96,11 @@ public sealed class LockTableSink : IAnalysisSink
         _table.Add(blocker.WaitPid);
         _table.Add(blocker.WaitComm);
         _table.Add(TraceReportJson.Hex(blocker.Mm));
-        _table.Add(TraceReportJson.ModeName(blocker.WaitMode));
+        _table.Add(LockModeNames.Of(blocker.WaitMode));
         _table.Add(blocker.WaitStartNs);
         _table.Add(blocker.HolderPid);
         _table.Add(blocker.HolderComm);
-        _table.Add(TraceReportJson.ModeName(blocker.HolderMode));
+        _table.Add(LockModeNames.Of(blocker.HolderMode));
         _table.Add(blocker.HolderBinder);
         _table.Add(blocker.OverlapNs);
         _table.EndRow();
