@@ -11,7 +11,7 @@ namespace BinderTrace.Comparison;
 /// that minimises the variance estimator's error (Hall, Horowitz &amp; Jing, Biometrika 82(3), 1995).
 /// A block length of 1 is the ordinary (Efron) bootstrap. The generator is seeded, so results repeat.
 /// </summary>
-public sealed class CircularBlockBootstrap
+internal sealed class CircularBlockBootstrap
 {
     public const int DefaultResamples = 1000;
 
@@ -121,4 +121,4 @@ public sealed class CircularBlockBootstrap
 /// Bootstrap intervals for a change: <see cref="Absolute"/> in the metric's unit, <see cref="Relative"/> as a
 /// fraction of the baseline, and the block length used (the larger of the two sides').
 /// </summary>
-public readonly record struct BootstrapChange(ConfidenceInterval Absolute, ConfidenceInterval Relative, int BlockLength);
+internal readonly record struct BootstrapChange(ConfidenceInterval Absolute, ConfidenceInterval Relative, int BlockLength);

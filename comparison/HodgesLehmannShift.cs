@@ -10,7 +10,7 @@ namespace BinderTrace.Comparison;
 /// Inference", 1953; Hollander &amp; Wolfe, "Nonparametric Statistical Methods", §4.3): the k-th smallest and
 /// k-th largest pairwise differences, k taken from the Mann–Whitney null distribution.
 /// </summary>
-public static class HodgesLehmannShift
+internal static class HodgesLehmannShift
 {
     /// <summary>
     /// For quantities that cannot go negative (durations, counts; every run &gt; 0): the same estimator on the

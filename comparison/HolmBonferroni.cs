@@ -7,7 +7,7 @@ namespace BinderTrace.Comparison;
 /// any false call at most alpha under any dependence between the metrics, and is uniformly more powerful than
 /// Bonferroni. Adjusted p-value of the i-th smallest: max over j ≤ i of min(1, (m − j + 1) · p(j)).
 /// </summary>
-public static class HolmBonferroni
+internal static class HolmBonferroni
 {
     public static double[] Adjust(IReadOnlyList<double> pValues)
     {

@@ -12,7 +12,7 @@ namespace BinderTrace.Comparison;
 /// an Edgeworth approximation for large ones. Ties are ranked by their midrank and the exact p-value of the
 /// floor of U is used, which is conservative.
 /// </summary>
-public static class MannWhitneyUTest
+internal static class MannWhitneyUTest
 {
     /// <summary>P-value of "candidate values tend to be larger than baseline values".</summary>
     public static double PValueCandidateGreater(IReadOnlyList<double> baseline, IReadOnlyList<double> candidate) =>

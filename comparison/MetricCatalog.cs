@@ -27,7 +27,7 @@ public enum MetricKind
 /// What the comparison knows about one report path: its kind, its good direction, the sample family and
 /// statistic a single-run bootstrap uses for it, and the path of the event count that backs a structural change.
 /// </summary>
-public sealed record MetricTraits(
+internal sealed record MetricTraits(
     string Path, MetricKind Kind, MetricDirection Direction, string? SampleFamily, SampleStatistic? Statistic, string? CountPath);
 
 /// <summary>
@@ -37,7 +37,7 @@ public sealed record MetricTraits(
 /// <c>pages.reinstalls_after_reclaim</c> (thrash) is better lower; other counts (installs, transactions)
 /// measure how much work the workload did and are informational.
 /// </summary>
-public static class MetricCatalog
+internal static class MetricCatalog
 {
     private static readonly HashSet<string> LowerIsBetterCounts = new(StringComparer.Ordinal)
     {

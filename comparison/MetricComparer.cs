@@ -64,7 +64,7 @@ public sealed class MetricComparer
     /// Chosen metrics, each with its own traits (a gate may override the direction) and threshold; the
     /// rank-tested ones form one Holm family.
     /// </summary>
-    public IReadOnlyList<MetricComparison> CompareMetrics(
+    internal IReadOnlyList<MetricComparison> CompareMetrics(
         IReadOnlyList<TraceMeasurement> baseline, IReadOnlyList<TraceMeasurement> candidate,
         IReadOnlyList<(MetricTraits Traits, Threshold Threshold)> metrics)
     {

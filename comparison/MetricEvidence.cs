@@ -4,7 +4,7 @@ namespace BinderTrace.Comparison;
 /// What is known about one metric on both sides: its value per run, the event count backing it per run
 /// (null where the metric has none), and — for single runs — the within-trace bootstrap of its change.
 /// </summary>
-public sealed record MetricEvidence(
+internal sealed record MetricEvidence(
     MetricTraits Traits,
     IReadOnlyList<double> Baseline,
     IReadOnlyList<double> Candidate,

@@ -12,7 +12,7 @@ namespace BinderTrace.Comparison;
 /// capacity bounds the bootstrap's cost too (every replicate is sorted).
 /// Rows with an unknown start or end (trace began or ended inside them) are left out.
 /// </summary>
-public sealed class MetricSampleSink : IAnalysisSink
+internal sealed class MetricSampleSink : IAnalysisSink
 {
     /// <summary><c>binder_transaction</c> → <c>binder_transaction_received</c>, as the report's distribution of that name.</summary>
     public const string TransactionDelivery = "transactions.delivery_ns";

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace BinderTrace.Comparison;
 
 /// <summary>Reads metrics out of a <c>report --json</c> document by dotted path (<c>mmap_lock.binder.hold_ns.write.p99</c>).</summary>
-public static class ReportDocument
+internal static class ReportDocument
 {
     /// <summary>Fields of a duration distribution object (issue 4's contract).</summary>
     public static readonly IReadOnlyList<string> DistributionFields = ["count", "total", "min", "p50", "p90", "p99", "max"];

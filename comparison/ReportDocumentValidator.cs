@@ -11,7 +11,7 @@ namespace BinderTrace.Comparison;
 /// every value by its key: the few text and flag fields are what they should be, and every other value is a
 /// whole number from 0 to 2^63-1 (counts, nanoseconds, bytes), or null where nothing was measured.
 /// </summary>
-public static class ReportDocumentValidator
+internal static class ReportDocumentValidator
 {
     private static readonly HashSet<string> TextKeys = new(StringComparer.Ordinal)
     {

@@ -16,7 +16,7 @@ public enum SampleStatistic
     Total,
 }
 
-public static class SampleStatisticEvaluator
+internal static class SampleStatisticEvaluator
 {
     /// <summary>The statistic for a report distribution field (<c>p50</c>, <c>p90</c>, <c>p99</c>, <c>total</c>, <c>mean</c>), if one exists.</summary>
     public static bool TryFromReportField(string field, out SampleStatistic statistic)

@@ -7,7 +7,7 @@ namespace BinderTrace.Comparison;
 /// Thinning keeps the time order of the kept events, so a block bootstrap over them still sees runs of
 /// neighbouring events (further apart in time the longer the trace). Seeded: the same stream gives the same sample.
 /// </summary>
-public sealed class TimedReservoir
+internal sealed class TimedReservoir
 {
     public const int DefaultCapacity = 8192;
 

@@ -21,7 +21,7 @@ namespace BinderTrace.Comparison;
 /// <item>One run per side, any change within the practical threshold: no change.</item>
 /// </list>
 /// </summary>
-public static class VerdictRules
+internal static class VerdictRules
 {
     public static MetricComparison Decide(MetricEvidence evidence, Threshold threshold, ComparisonOptions options)
     {
