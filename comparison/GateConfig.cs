@@ -24,7 +24,7 @@ public sealed record GateDefinition(string Metric, Threshold? MaxIncrease, Thres
 /// </code>
 /// <c>"10%"</c> is relative to the baseline, a number is absolute in the metric's unit. <c>allow</c> names
 /// data-quality problems that must not fail the gate (<c>empty</c>, <c>truncated</c>, <c>lost_events</c>,
-/// <c>unparsed_lines</c>, <c>malformed_payloads</c>, <c>late_events</c>, <c>unknown_quality</c>);
+/// <c>unparsed_lines</c>, <c>malformed_payloads</c>, <c>late_events</c>, <c>lost_data_bytes</c>, <c>unknown_quality</c>);
 /// <c>"allow_data_loss": true</c> is short for allowing <c>lost_events</c>. Unknown keys are errors, so a typo
 /// never silently disables a gate.
 /// </summary>

@@ -13,6 +13,9 @@ public enum DataQualityIssue
     MalformedPayloads,
     LateEvents,
 
+    /// <summary>Binary trace data (damaged pages or chunks) that could not be decoded.</summary>
+    LostData,
+
     /// <summary>The input did not say how clean it was (a report document without data-quality counters).</summary>
     Unknown,
 }
@@ -27,6 +30,9 @@ public sealed record TraceDataQuality(
     /// <summary>Markers of a loss the kernel could not count (<c>CPU:N [LOST EVENTS]</c>): <see cref="LostEvents"/> is then a lower bound.</summary>
     public long LostEventMarkersWithoutCount { get; init; }
 
+    /// <summary>Bytes of binary trace data that could not be decoded (<see cref="TraceDiagnostics.LostDataBytes"/>).</summary>
+    public long LostDataBytes { get; init; }
+
     /// <summary>What was damaged in the input container, when it was (<see cref="TraceDiagnostics.InputDamage"/>).</summary>
     public string? InputDamage { get; init; }
 
@@ -38,6 +44,7 @@ public sealed record TraceDataQuality(
             diagnostics.MalformedPayloads, diagnostics.LateEvents, diagnostics.Truncated)
         {
             LostEventMarkersWithoutCount = diagnostics.LostEventMarkersWithoutCount,
+            LostDataBytes = diagnostics.LostDataBytes,
             InputDamage = diagnostics.InputDamage,
         };
     }
@@ -65,6 +72,7 @@ public sealed record TraceDataQuality(
             node["truncated"] is JsonValue truncated && truncated.TryGetValue<bool>(out var value) && value)
         {
             LostEventMarkersWithoutCount = Count(node, "lost_event_markers_without_count"),
+            LostDataBytes = Count(node, "lost_data_bytes"),
         };
     }
 
@@ -76,6 +84,7 @@ public sealed record TraceDataQuality(
         DataQualityIssue.UnparsedLines => "unparsed_lines",
         DataQualityIssue.MalformedPayloads => "malformed_payloads",
         DataQualityIssue.LateEvents => "late_events",
+        DataQualityIssue.LostData => "lost_data_bytes",
         _ => "unknown_quality",
     };
 
@@ -135,6 +144,11 @@ public sealed record TraceDataQuality(
         if (LateEvents > 0)
         {
             issues.Add((DataQualityIssue.LateEvents, $"{LateEvents} events arrived too late to be put in order"));
+        }
+
+        if (LostDataBytes > 0)
+        {
+            issues.Add((DataQualityIssue.LostData, $"{LostDataBytes} bytes of binary trace data could not be decoded"));
         }
 
         return issues;

@@ -344,6 +344,7 @@ public static class TraceReportJson
         json.WriteNumber("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
+        json.WriteNumber("lost_data_bytes", d.LostDataBytes);
         json.WriteBoolean("truncated", d.Truncated);
         json.WriteString("input_damage", d.InputDamage);
         json.WriteStartObject("analysis");

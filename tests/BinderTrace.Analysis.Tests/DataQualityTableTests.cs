@@ -86,6 +86,43 @@ public sealed partial class DataQualityTableTests
     }
 
     [Fact]
+    public void The_gate_refuses_on_every_reader_counter_of_data_loss_or_error_severity_and_on_no_info_one()
+    {
+        foreach (var counter in DataQualityCounters.All.Where(c => c.Source == DataQualitySource.Reader))
+        {
+            var diagnostics = new TraceDiagnostics { EventsRead = 10 };
+            switch (counter.Name)
+            {
+                case "unparsed_lines": diagnostics.AddUnparsedLine(3, 40, "test", "x"); break;
+                case "malformed_payloads": diagnostics.MalformedPayloads = 1; break;
+                case "late_events": diagnostics.LateEvents = 1; break;
+                case "lost_events": diagnostics.AddLostEvents(0, 5); break;
+                case "lost_event_markers" or "lost_event_markers_without_count": diagnostics.AddLostEvents(0, -1); break;
+                case "lost_data_bytes": diagnostics.LostDataBytes = 4096; break;
+                case "truncated": diagnostics.Truncated = true; break;
+                case "reordered_events": diagnostics.ReorderedEvents = 2; break;
+                default: throw new InvalidOperationException($"{counter.Name}: a new reader counter; say here how a reader fills it");
+            }
+
+            var issues = TraceDataQuality.FromDiagnostics(diagnostics).Issues();
+
+            Assert.True(counter.Severity >= DataQualitySeverity.DataLoss == issues.Count > 0, $"{counter.Name} ({counter.Severity}): {issues.Count} issues");
+        }
+    }
+
+    [Fact]
+    public void Lost_binary_data_is_a_gate_issue_of_its_own_that_a_gate_file_can_allow()
+    {
+        var quality = TraceDataQuality.FromDiagnostics(new TraceDiagnostics { EventsRead = 10, LostDataBytes = 4096 });
+
+        var issue = Assert.Single(quality.Issues());
+        Assert.Equal(DataQualityIssue.LostData, issue.Issue);
+        Assert.Equal("4096 bytes of binary trace data could not be decoded", issue.Message);
+        Assert.True(TraceDataQuality.TryParseConfigName("lost_data_bytes", out var parsed));
+        Assert.Equal(DataQualityIssue.LostData, parsed);
+    }
+
+    [Fact]
     public void A_name_outside_the_catalogue_is_refused_rather_than_shown_without_a_severity() =>
         Assert.Throws<KeyNotFoundException>(() => DataQualityTable.Of(new TraceDiagnostics(), [KeyValuePair.Create("not_a_counter", 1L)]));
 
