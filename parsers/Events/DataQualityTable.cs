@@ -42,7 +42,7 @@ public sealed class DataQualityTable
 
         foreach (var (name, value) in analysis ?? [])
         {
-            DataQualityCounters.Find(name);
+            _ = DataQualityCounters.Find(name); // throws for a counter without a catalogue entry
             values[name] = values.GetValueOrDefault(name) + value;
         }
 
