@@ -25,6 +25,20 @@ public sealed class NamespaceCycleTests
                 : [])))));
     }
 
+    /// <summary>
+    /// Parsers is not in <see cref="Assemblies"/> yet: its format readers (Perfetto, TraceDat) use the ftrace reader's
+    /// namespace (Utf8InternTable, DetectedInput) while TraceReader there dispatches to them. The readers are being
+    /// reworked (issue 13, parallel parsing); this pins the cycle as it is so it cannot grow, and fails once it is
+    /// gone so Parsers moves into the list above.
+    /// </summary>
+    [Fact]
+    public void Parsers_has_only_the_known_reader_cycle()
+    {
+        var cycles = NamespaceDependencies.Cycles(NamespaceDependencies.Of(Assembly.Load("BinderTrace.Parsers")).Edges);
+
+        Assert.Equal([["BinderTrace.Parsers", "BinderTrace.Parsers.Perfetto", "BinderTrace.Parsers.TraceDat"]], cycles);
+    }
+
     [Fact]
     public void The_reader_sees_uses_in_signatures_and_in_method_bodies()
     {
