@@ -1,3 +1,5 @@
+using System.Globalization;
+using BinderTrace.Events;
 using BinderTrace.Export.Parquet;
 using BinderTrace.Export.Tables;
 
@@ -10,13 +12,13 @@ namespace BinderTrace.Export;
 internal sealed class TableFile<TRow> : ITableFile
 {
     private readonly AtomicFile _file;
-    private readonly TableWriter<TRow> _writer;
+    private readonly ParquetTableWriter<TRow> _writer;
     private readonly List<TraceFacts> _traces = [];
 
     public TableFile(string path, TableDefinition<TRow> table, ParquetWriterOptions options)
     {
         _file = AtomicFile.Create(path);
-        _writer = new TableWriter<TRow>(table, _file.Stream, options);
+        _writer = new ParquetTableWriter<TRow>(table, _file.Stream, options);
     }
 
     public string Table => _writer.Table.Name;
@@ -46,6 +48,7 @@ internal sealed class TableFile<TRow> : ITableFile
         _writer.AddKeyValue("bindertrace.kernel", Join(t => t.Kernel));
         _writer.AddKeyValue("bindertrace.fingerprint", Join(t => t.Fingerprint ?? ""));
         _writer.AddKeyValue("bindertrace.sha256", Join(t => t.Sha256 ?? ""));
+        _writer.AddKeyValue("bindertrace.data_quality", Join(t => t.DataQualityText));
         _writer.Complete();
         var bytes = _file.Stream.Position;
         _file.Commit();
@@ -69,4 +72,13 @@ internal interface ITableFile : IDisposable
 /// What the footer records about one exported trace. <see cref="Fingerprint"/> is the allocator design the
 /// analysis recognised (null when no analysis ran); <see cref="Sha256"/> identifies the input file (null for stdin).
 /// </summary>
-internal sealed record TraceFacts(string Source, string Format, string Kernel, string? Fingerprint, string? Sha256);
+internal sealed record TraceFacts(string Source, string Format, string Kernel, string? Fingerprint, string? Sha256)
+{
+    /// <summary>The trace's data-quality table (the reader's counters, and the analysis' when it ran).</summary>
+    public DataQualityTable? DataQuality { get; init; }
+
+    /// <summary>The table in the footer: <c>name=value (severity)</c> per non-zero counter, comma-separated; empty when clean.</summary>
+    public string DataQualityText => DataQuality is null
+        ? ""
+        : string.Join(", ", DataQuality.Entries.Select(e => $"{e.Counter.Name}={e.Value.ToString(CultureInfo.InvariantCulture)} ({DataQualityTable.SeverityName(e.Counter.Severity)})"));
+}

@@ -140,7 +140,10 @@ public sealed class TraceExporter
             files.Summary?.Append(in report);
         }
 
-        files.AddTrace(new TraceFacts(path, pass.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, pass.InputSha256));
+        files.AddTrace(new TraceFacts(path, pass.Info.Format.ToString(), kernel, report?.Fingerprint.DesignName, pass.InputSha256)
+        {
+            DataQuality = report?.DataQuality ?? DataQualityTable.Of(pass.Diagnostics),
+        });
     }
 
     private string KernelOf(TraceSourceInfo info) => _options.Kernel ?? info.Kernel ?? "unknown";

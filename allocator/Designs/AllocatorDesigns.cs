@@ -1,3 +1,5 @@
+using BinderTrace.Allocator.Simulation;
+
 namespace BinderTrace.Allocator.Designs;
 
 /// <summary>The bundled designs, by command-line name.</summary>
@@ -9,6 +11,10 @@ public static class AllocatorDesigns
     public static IReadOnlyList<AllocatorDesignInfo> All { get; } = Array.ConvertAll(Designs, d => d.Info);
 
     public static bool Exists(string name) => Find(name) is not null;
+
+    /// <summary>The design of a command-line name; throws <see cref="ArgumentException"/> naming it when there is none.</summary>
+    internal static SimulatedDesign Resolve(string design) =>
+        Find(design ?? throw new ArgumentNullException(nameof(design))) ?? throw new ArgumentException($"unknown allocator design '{design}'", nameof(design));
 
     internal static SimulatedDesign? Find(string name)
     {

@@ -26,7 +26,7 @@ internal sealed class FaultDeferredDesign : PerPageDesign
     private readonly PageConcurrentDesign _shrinkLikeConcurrent = new();
 
     public override AllocatorDesignInfo Info { get; } = new(
-        "fault-deferred", "what-if (fault handler)", "none (proposal)",
+        AllocatorDesign.FaultDeferred, "what-if (fault handler)", "none (proposal)",
         "sender allocates pages with no mmap_lock; receiver's first touch maps them via binder_vm_fault under the per-VMA lock");
 
     /// <summary>A design after 6.14 would run on a kernel with the memcg_id tracepoint format.</summary>

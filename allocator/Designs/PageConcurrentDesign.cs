@@ -13,7 +13,7 @@ namespace BinderTrace.Allocator.Designs;
 internal sealed class PageConcurrentDesign : PerPageDesign
 {
     public override AllocatorDesignInfo Info { get; } = new(
-        "page-concurrent", "7.3.4", "6.14+",
+        AllocatorDesign.PageConcurrent, "7.3.4", "6.14+",
         "alloc->mutex for the carve; alloc_page unlocked; insert under the per-VMA lock (mmap READ fallback)");
 
     public override bool PrintsMemcgId => true;
@@ -29,7 +29,7 @@ internal sealed class PageConcurrentDesign : PerPageDesign
             yield break;
         }
 
-        if (!p.AllocLock.TryAcquire(t, LockMode.Exclusive))
+        if (!p.AllocLock.TryAcquire(t, LockMode.Write))
         {
             if (!vmaLocked)
             {
@@ -43,7 +43,7 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         c.Emitter.Page(t, EventKind.BinderUnmapKernelStart, p.Tgid, page);
         Reclaim(c, p, page);
         c.Emitter.Page(t, EventKind.BinderUnmapKernelEnd, p.Tgid, page);
-        c.LruLock.Release(t, LockMode.Exclusive);
+        c.LruLock.Release(t, LockMode.Write);
         if (mapped)
         {
             c.Emitter.Page(t, EventKind.BinderUnmapUserStart, p.Tgid, page);
@@ -51,7 +51,7 @@ internal sealed class PageConcurrentDesign : PerPageDesign
             c.Emitter.Page(t, EventKind.BinderUnmapUserEnd, p.Tgid, page);
         }
 
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
         if (!vmaLocked)
         {
             MmapUnlock(c, t, p, write: false);

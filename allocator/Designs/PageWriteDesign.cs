@@ -12,7 +12,7 @@ namespace BinderTrace.Allocator.Designs;
 internal sealed class PageWriteDesign : PerPageDesign
 {
     public override AllocatorDesignInfo Info { get; } = new(
-        "page-write", "6.12.107", "6.8-6.13",
+        AllocatorDesign.PageWrite, "6.12.107", "6.8-6.13",
         "alloc->lock spinlock for the carve; each missing page under its own mmap WRITE hold, alloc_page inside");
 
     public override SimLock CreateAllocLock(Scheduler scheduler, int tgid) => new SimSpinLock(scheduler, $"alloc->lock/{tgid}");
@@ -25,7 +25,7 @@ internal sealed class PageWriteDesign : PerPageDesign
             yield break;
         }
 
-        if (!p.AllocLock.TryAcquire(t, LockMode.Exclusive))
+        if (!p.AllocLock.TryAcquire(t, LockMode.Write))
         {
             MmapUnlock(c, t, p, write: false);
             yield break;
@@ -35,8 +35,8 @@ internal sealed class PageWriteDesign : PerPageDesign
         c.Emitter.Page(t, EventKind.BinderUnmapKernelStart, p.Tgid, page);
         Reclaim(c, p, page);
         c.Emitter.Page(t, EventKind.BinderUnmapKernelEnd, p.Tgid, page);
-        p.AllocLock.Release(t, LockMode.Exclusive);
-        c.LruLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
+        c.LruLock.Release(t, LockMode.Write);
         if (mapped)
         {
             c.Emitter.Page(t, EventKind.BinderUnmapUserStart, p.Tgid, page);

@@ -22,7 +22,7 @@ internal abstract class PerPageDesign : SimulatedDesign
         var a = Carve(c, p, request);
         if (a.Status != BufferAllocationStatus.Ok)
         {
-            p.AllocLock.Release(t, LockMode.Exclusive);
+            p.AllocLock.Release(t, LockMode.Write);
             yield break;
         }
 
@@ -41,7 +41,7 @@ internal abstract class PerPageDesign : SimulatedDesign
             c.Emitter.Page(t, EventKind.BinderAllocLruEnd, p.Tgid, page);
         }
 
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
         var scan = PageRanges.ForInstallScan(a);
         var first = true;
         for (var page = PageRanges.FirstPage(scan); page < PageRanges.EndPage(scan); page++)
@@ -76,7 +76,7 @@ internal abstract class PerPageDesign : SimulatedDesign
             yield return Step.Call(AddRangeToLru(c, t, p, new PageSpan(start, start + BufferSpace.PageSize)));
         }
 
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal abstract class RangeDesign : SimulatedDesign
             }
         }
 
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
     }
 
     public override IEnumerable<Step> Free(SimContext c, SimTask t, BinderProcess p, int handle)
@@ -60,26 +60,26 @@ internal abstract class RangeDesign : SimulatedDesign
             yield return Step.Call(AddRangeToLru(c, t, p, new PageSpan(start, start + BufferSpace.PageSize)));
         }
 
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
     }
 
     public override IEnumerable<Step> ShrinkPage(SimContext c, SimTask t, BinderProcess p, long page, ShrinkResult result)
     {
         result.Removed = false;
-        if (!p.AllocLock.TryAcquire(t, LockMode.Exclusive))
+        if (!p.AllocLock.TryAcquire(t, LockMode.Write))
         {
             yield break;
         }
 
         if (!MmapReadTrylock(c, t, p))
         {
-            p.AllocLock.Release(t, LockMode.Exclusive);
+            p.AllocLock.Release(t, LockMode.Write);
             yield break;
         }
 
         var mapped = p.Pages.IsMapped(page);
         Reclaim(c, p, page);
-        c.LruLock.Release(t, LockMode.Exclusive);
+        c.LruLock.Release(t, LockMode.Write);
         if (mapped)
         {
             c.Emitter.Page(t, EventKind.BinderUnmapUserStart, p.Tgid, page);
@@ -92,7 +92,7 @@ internal abstract class RangeDesign : SimulatedDesign
         yield return Step.Run(c.Costs.FreePageNs);
         c.Emitter.Page(t, EventKind.BinderUnmapKernelEnd, p.Tgid, page);
         yield return Step.Acquire(c.LruLock);
-        p.AllocLock.Release(t, LockMode.Exclusive);
+        p.AllocLock.Release(t, LockMode.Write);
         result.Removed = true;
     }
 
@@ -160,7 +160,7 @@ internal abstract class RangeDesign : SimulatedDesign
 internal sealed class RangeReadDesign : RangeDesign
 {
     public override AllocatorDesignInfo Info { get; } = new(
-        "range-read", "6.1.0", "6.1.0-6.1.30, 6.2, 6.3",
+        AllocatorDesign.RangeRead, "6.1.0", "6.1.0-6.1.30, 6.2, 6.3",
         "alloc->mutex; mmap read lock on every allocation; missing range installed under mmap READ");
 
     public override AsyncAccounting Accounting => AsyncAccounting.SizePlusHeader;
@@ -175,7 +175,7 @@ internal sealed class RangeWriteDesign : RangeDesign
 {
     /// <summary>The captured Debian 6.1.192 is past 6.1.75, so the async accounting charges size only.</summary>
     public override AllocatorDesignInfo Info { get; } = new(
-        "range-write", "6.1.192", "6.1.31+, 6.4-6.7",
+        AllocatorDesign.RangeWrite, "6.1.192", "6.1.31+, 6.4-6.7",
         "alloc->mutex; missing range installed under one mmap WRITE hold, alloc_page inside");
 
     public override AsyncAccounting Accounting => AsyncAccounting.Size;

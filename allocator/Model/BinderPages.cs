@@ -1,12 +1,6 @@
-namespace BinderTrace.Allocator.Model;
+using BinderTrace.Events;
 
-/// <summary>Page states of KERNEL.md §1: not installed, installed and in use, installed and reclaimable.</summary>
-public enum PageState : byte
-{
-    Free,
-    Active,
-    Lru,
-}
+namespace BinderTrace.Allocator.Model;
 
 /// <summary>
 /// The <c>alloc->pages</c> array of one process: each slot's state, whether a user PTE maps it, and its node on

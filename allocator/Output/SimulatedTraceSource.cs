@@ -15,7 +15,8 @@ public sealed class SimulatedTraceSource : ITraceEventSource
 
     public SimulatedTraceSource(SimulationOptions options)
     {
-        _simulation = new AllocatorSimulation(options);
+        ArgumentNullException.ThrowIfNull(options);
+        _simulation = new AllocatorSimulation(options, AllocatorDesigns.Resolve(options.Design));
         Info = new TraceSourceInfo
         {
             SourceName = $"simulate:{_simulation.Design.Info.Name}/{options.Workload.Name}/seed={options.Seed}",

@@ -97,7 +97,7 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
 
             visited += n;
             yield return Step.Run(n * c.Costs.ShrinkVisitNs);
-            c.LruLock.Release(self, LockMode.Exclusive);
+            c.LruLock.Release(self, LockMode.Write);
             if (n == 0)
             {
                 break;
@@ -186,7 +186,7 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
     private IEnumerable<Step> Hold(SimTask self, ReplayAction a)
     {
         var p = _byMm[a.Mm];
-        var mode = a.Write ? LockMode.Exclusive : LockMode.Shared;
+        var mode = a.Write ? LockMode.Write : LockMode.Read;
         c.Emitter.MmapLock(self, EventKind.MmapLockStartLocking, p.MmId, a.Write, success: false);
         yield return Step.Acquire(p.MmapLock, mode);
         c.Emitter.MmapLock(self, EventKind.MmapLockAcquireReturned, p.MmId, a.Write, success: true);
@@ -204,10 +204,10 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
                 yield return Step.Sleep(a.DowngradedReadNs);
             }
 
-            mode = LockMode.Shared;
+            mode = LockMode.Read;
         }
 
-        c.Emitter.MmapLock(self, EventKind.MmapLockReleased, p.MmId, mode == LockMode.Exclusive, success: false);
+        c.Emitter.MmapLock(self, EventKind.MmapLockReleased, p.MmId, mode == LockMode.Write, success: false);
         p.MmapLock.Release(self, mode);
     }
 

@@ -1,3 +1,4 @@
+using BinderTrace.Allocator.Designs;
 using BinderTrace.Allocator.Output;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
@@ -18,7 +19,7 @@ public static class WorkloadReplay
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(design);
         var length = Math.Max(1, workload.LastTimestampNs - workload.FirstTimestampNs);
-        var simulation = new AllocatorSimulation(design, workload.Cpus, workload.Costs, seed, (length * HorizonFactor) + 1_000_000_000, workload.FirstTimestampNs);
+        var simulation = new AllocatorSimulation(AllocatorDesigns.Resolve(design), workload.Cpus, workload.Costs, seed, (length * HorizonFactor) + 1_000_000_000, workload.FirstTimestampNs);
         var processes = new Dictionary<int, BinderProcess>();
         foreach (var p in workload.Processes)
         {

@@ -1,11 +1,10 @@
-using BinderTrace.Allocator.Designs;
 using BinderTrace.Allocator.Model;
 using BinderTrace.Allocator.Workload;
 using BinderTrace.Events;
 
 namespace BinderTrace.Allocator.Simulation;
 
-/// <summary>What to simulate: a design name (see <see cref="AllocatorDesigns"/>), a workload, a seed, optionally a duration.</summary>
+/// <summary>What to simulate: a design name (<see cref="AllocatorDesignNames"/>), a workload, a seed, optionally a duration.</summary>
 public sealed record SimulationOptions(string Design, WorkloadSpec Workload, ulong Seed, long? DurationNs = null)
 {
     public long EffectiveDurationNs => DurationNs ?? Workload.DurationNs;
@@ -30,8 +29,8 @@ internal sealed class AllocatorSimulation
     private readonly long _endNs;
     private bool _finished;
 
-    public AllocatorSimulation(SimulationOptions options)
-        : this(options?.Design!, options?.Workload.Cpus ?? 0, options?.Workload.Costs!, options?.Seed ?? 0, options?.EffectiveDurationNs ?? 0, BootOffsetNs)
+    public AllocatorSimulation(SimulationOptions options, SimulatedDesign design)
+        : this(design, options?.Workload.Cpus ?? 0, options?.Workload.Costs!, options?.Seed ?? 0, options?.EffectiveDurationNs ?? 0, BootOffsetNs)
     {
         var spec = options!.Workload;
         spec.Validate("workload");
@@ -74,12 +73,11 @@ internal sealed class AllocatorSimulation
     }
 
     /// <summary>A run with no workload threads yet: <paramref name="bootOffsetNs"/> is the trace time of virtual time 0.</summary>
-    internal AllocatorSimulation(string design, int cpus, CostModel costs, ulong seed, long endNs, long bootOffsetNs)
+    internal AllocatorSimulation(SimulatedDesign design, int cpus, CostModel costs, ulong seed, long endNs, long bootOffsetNs)
     {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(costs);
-        Design = AllocatorDesigns.Find(design)
-            ?? throw new ArgumentException($"unknown allocator design '{design}'", nameof(design));
+        Design = design;
         _endNs = endNs;
         _scheduler = new Scheduler(cpus, costs.WakeLatencyNs, costs.SpinHandoffNs) { Horizon = _endNs };
         _emitter = new TraceEmitter(_scheduler, bootOffsetNs, memcgId: Design.PrintsMemcgId);

@@ -1,10 +1,6 @@
-namespace BinderTrace.Allocator.Simulation;
+using BinderTrace.Events;
 
-internal enum LockMode : byte
-{
-    Exclusive,
-    Shared,
-}
+namespace BinderTrace.Allocator.Simulation;
 
 /// <summary>
 /// A kernel lock in virtual time. Waiters queue FIFO; a release hands the lock to waiters and wakes them through
@@ -35,7 +31,7 @@ internal abstract class SimLock(Scheduler scheduler, string name)
 
     protected bool TryPeekWaiter(out LockMode mode)
     {
-        mode = _waiters.First?.Value.Mode ?? LockMode.Exclusive;
+        mode = _waiters.First?.Value.Mode ?? LockMode.Write;
         return _waiters.First is not null;
     }
 
@@ -65,7 +61,7 @@ internal abstract class SimLock(Scheduler scheduler, string name)
         while (node is not null)
         {
             var next = node.Next;
-            if (node.Value.Mode == LockMode.Shared && granted < max)
+            if (node.Value.Mode == LockMode.Read && granted < max)
             {
                 granted++;
                 _waiters.Remove(node);
@@ -177,7 +173,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
 
     public override bool TryAcquire(SimTask task, LockMode mode)
     {
-        if (mode == LockMode.Shared)
+        if (mode == LockMode.Read)
         {
             if (_writer is not null || HasWaiters || _handoffTo is not null)
             {
@@ -232,7 +228,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
 
     public override void Enqueue(SimTask task, LockMode mode)
     {
-        if (mode == LockMode.Exclusive && writerStealing)
+        if (mode == LockMode.Write && writerStealing)
         {
             _waitingSince.TryAdd(task, Scheduler.Now);
         }
@@ -242,7 +238,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
 
     public override void Release(SimTask task, LockMode mode)
     {
-        if (mode == LockMode.Exclusive)
+        if (mode == LockMode.Write)
         {
             _writer = null;
         }
@@ -261,7 +257,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
         _readers++;
 
         // RWSEM_WAKE_READ_OWNED: a writer at the head stays asleep and keeps everyone behind it waiting.
-        if (TryPeekWaiter(out var mode) && mode == LockMode.Shared)
+        if (TryPeekWaiter(out var mode) && mode == LockMode.Read)
         {
             _readers += GrantAllShared(MaxReadersWakeup);
         }
@@ -274,7 +270,7 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
             return;
         }
 
-        if (mode == LockMode.Exclusive)
+        if (mode == LockMode.Write)
         {
             if (_readers == 0 && writerStealing)
             {

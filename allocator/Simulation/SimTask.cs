@@ -1,3 +1,5 @@
+using BinderTrace.Events;
+
 namespace BinderTrace.Allocator.Simulation;
 
 /// <summary>

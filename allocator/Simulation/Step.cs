@@ -1,3 +1,5 @@
+using BinderTrace.Events;
+
 namespace BinderTrace.Allocator.Simulation;
 
 internal enum StepKind : byte
@@ -21,13 +23,13 @@ internal enum StepKind : byte
 /// <summary>What a simulated task asks the scheduler for next. Trylocks and releases never wait, so they are direct calls.</summary>
 internal readonly record struct Step(StepKind Kind, long Duration, SimLock? Lock, LockMode Mode, IEnumerator<Step>? Callee)
 {
-    public static Step Run(long ns) => new(StepKind.Run, ns, null, LockMode.Exclusive, null);
+    public static Step Run(long ns) => new(StepKind.Run, ns, null, LockMode.Write, null);
 
-    public static Step Sleep(long ns) => new(StepKind.Sleep, ns, null, LockMode.Exclusive, null);
+    public static Step Sleep(long ns) => new(StepKind.Sleep, ns, null, LockMode.Write, null);
 
-    public static Step Block() => new(StepKind.Block, 0, null, LockMode.Exclusive, null);
+    public static Step Block() => new(StepKind.Block, 0, null, LockMode.Write, null);
 
-    public static Step Acquire(SimLock simLock, LockMode mode = LockMode.Exclusive) => new(StepKind.Acquire, 0, simLock, mode, null);
+    public static Step Acquire(SimLock simLock, LockMode mode = LockMode.Write) => new(StepKind.Acquire, 0, simLock, mode, null);
 
-    public static Step Call(IEnumerable<Step> callee) => new(StepKind.Call, 0, null, LockMode.Exclusive, callee.GetEnumerator());
+    public static Step Call(IEnumerable<Step> callee) => new(StepKind.Call, 0, null, LockMode.Write, callee.GetEnumerator());
 }

@@ -132,12 +132,12 @@ internal sealed class WorkloadThreads(SimContext c, SimulatedDesign design, Work
                 server.MmapLock.Downgrade(self);
                 yield return Step.Run(spec.AppWriteHoldNs);
                 c.Emitter.MmapLock(self, EventKind.MmapLockReleased, server.MmId, write: false, success: false);
-                server.MmapLock.Release(self, LockMode.Shared);
+                server.MmapLock.Release(self, LockMode.Read);
             }
             else
             {
                 c.Emitter.MmapLock(self, EventKind.MmapLockReleased, server.MmId, write: true, success: false);
-                server.MmapLock.Release(self, LockMode.Exclusive);
+                server.MmapLock.Release(self, LockMode.Write);
             }
         }
     }
@@ -174,7 +174,7 @@ internal sealed class WorkloadThreads(SimContext c, SimulatedDesign design, Work
                 }
 
                 yield return Step.Run(visited * c.Costs.ShrinkVisitNs);
-                c.LruLock.Release(self, LockMode.Exclusive);
+                c.LruLock.Release(self, LockMode.Write);
             }
         }
     }
@@ -211,13 +211,13 @@ internal sealed class WorkloadThreads(SimContext c, SimulatedDesign design, Work
     private IEnumerable<Step> MmapHold(SimTask self, BinderProcess server, bool write, long holdNs)
     {
         c.Emitter.MmapLock(self, EventKind.MmapLockStartLocking, server.MmId, write, success: false);
-        yield return Step.Acquire(server.MmapLock, write ? LockMode.Exclusive : LockMode.Shared);
+        yield return Step.Acquire(server.MmapLock, write ? LockMode.Write : LockMode.Read);
         c.Emitter.MmapLock(self, EventKind.MmapLockAcquireReturned, server.MmId, write, success: true);
         yield return Step.Run(holdNs);
         if (!write)
         {
             c.Emitter.MmapLock(self, EventKind.MmapLockReleased, server.MmId, write: false, success: false);
-            server.MmapLock.Release(self, LockMode.Shared);
+            server.MmapLock.Release(self, LockMode.Read);
         }
     }
 

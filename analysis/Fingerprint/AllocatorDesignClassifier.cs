@@ -1,4 +1,5 @@
 using BinderTrace.Analysis.Signature;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Fingerprint;
 

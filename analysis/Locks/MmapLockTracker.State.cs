@@ -1,4 +1,5 @@
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Locks;
 

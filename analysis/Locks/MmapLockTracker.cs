@@ -1,5 +1,4 @@
 using BinderTrace.Analysis.Records;
-using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Locks;

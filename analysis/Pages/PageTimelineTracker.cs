@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using BinderTrace.Analysis.Records;
-using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Pages;

@@ -1,12 +1,6 @@
-namespace BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
-/// <summary>Page states of binder's allocator (KERNEL.md §1): not installed, installed and in use, installed on the LRU freelist.</summary>
-public enum PageState : byte
-{
-    Free,
-    Active,
-    Lru,
-}
+namespace BinderTrace.Analysis.Records;
 
 /// <summary>
 /// One stretch of time a page (process, page index) spent in one state. <see cref="StartNs"/> is -1 when the
@@ -15,12 +9,6 @@ public enum PageState : byte
 public readonly record struct PageInterval(int Proc, long PageIndex, PageState State, long StartNs, long EndNs)
 {
     public long DurationNs => StartNs < 0 || EndNs < 0 ? -1 : EndNs - StartNs;
-}
-
-public enum LockMode : byte
-{
-    Read,
-    Write,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Replay;
 

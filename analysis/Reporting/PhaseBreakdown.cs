@@ -1,3 +1,4 @@
+using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 using BinderTrace.Focus;
 

@@ -1,6 +1,7 @@
 using BinderTrace.Analysis.Fingerprint;
 using BinderTrace.Analysis.Locks;
 using BinderTrace.Analysis.Pages;
+using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Transactions;
 using BinderTrace.Events;
 
@@ -69,6 +70,9 @@ public sealed class TraceReport
     public required DesignFingerprint Fingerprint { get; init; }
 
     public required AnalysisCounters Counters { get; init; }
+
+    /// <summary>The reader's and the analysis' counters with severity and description.</summary>
+    public DataQualityTable DataQuality => DataQualityTable.Of(Diagnostics, Counters.All);
 
     public required IReadOnlyList<MarkerSnapshot> Markers { get; init; }
 

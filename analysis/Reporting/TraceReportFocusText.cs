@@ -1,5 +1,6 @@
 using System.Globalization;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Reporting;
 

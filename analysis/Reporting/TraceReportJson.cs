@@ -210,7 +210,7 @@ public static class TraceReportJson
             json.WriteNumber("pid", b.Pid);
             json.WriteString("comm", b.Comm);
             json.WriteString("mm", Hex(b.Mm));
-            json.WriteString("mode", ModeName(b.Mode));
+            json.WriteString("mode", LockModeNames.Of(b.Mode));
             json.WriteBoolean("binder", b.Binder);
             json.WriteNumber("waits_blocked", b.WaitsBlocked);
             json.WriteNumber("blocked_ns", b.BlockedNs);
@@ -227,7 +227,7 @@ public static class TraceReportJson
             json.WriteString("mm", Hex(t.Mm));
             foreach (var mode in (ReadOnlySpan<LockMode>)[LockMode.Read, LockMode.Write])
             {
-                var m = ModeName(mode);
+                var m = LockModeNames.Of(mode);
                 json.WriteNumber($"{m}_holds", t.Holds(mode));
                 json.WriteNumber($"{m}_hold_ns", t.HoldNs(mode));
                 json.WriteNumber($"{m}_binder_holds", t.BinderHolds(mode));
@@ -344,6 +344,7 @@ public static class TraceReportJson
         json.WriteNumber("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
         json.WriteNumber("reordered_events", d.ReorderedEvents);
         json.WriteNumber("late_events", d.LateEvents);
+        json.WriteNumber("lost_data_bytes", d.LostDataBytes);
         json.WriteBoolean("truncated", d.Truncated);
         json.WriteString("input_damage", d.InputDamage);
         json.WriteStartObject("analysis");
@@ -353,10 +354,10 @@ public static class TraceReportJson
         }
 
         json.WriteEndObject();
+        DataQualityTableJson.Write(json, "table", report.DataQuality);
         json.WriteEndObject();
     }
 
-    internal static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    internal static string ModeName(LockMode mode) => mode == LockMode.Write ? "write" : "read";
 }

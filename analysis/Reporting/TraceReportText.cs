@@ -2,6 +2,7 @@ using System.Globalization;
 using BinderTrace.Analysis.Locks;
 using BinderTrace.Analysis.Quantiles;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Reporting;
 
@@ -41,7 +42,7 @@ public static class TraceReportText
         output.WriteLine(DistributionHeader("mmap_lock"));
         foreach (var mode in (ReadOnlySpan<LockMode>)[LockMode.Read, LockMode.Write])
         {
-            var name = TraceReportJson.ModeName(mode);
+            var name = LockModeNames.Of(mode);
             output.WriteLine(DistributionRow($"wait {name}", locks.WaitNs(mode)));
             output.WriteLine(DistributionRow($"  binder", locks.BinderWaitNs(mode)));
             output.WriteLine(DistributionRow($"hold {name}", locks.HoldNs(mode)));
@@ -62,7 +63,7 @@ public static class TraceReportText
             output.WriteLine("top blockers (holder overlapping conflicting waits of other tasks)");
             foreach (var b in report.TopBlockers.Take(5))
             {
-                output.WriteLine(string.Create(Invariant, $"  {b.Comm}-{b.Pid,-7} {TraceReportJson.ModeName(b.Mode),-5} {(b.Binder ? "binder" : "other"),-6} mm {TraceReportJson.Hex(b.Mm)}  blocked {b.WaitsBlocked} waits for {Duration(b.BlockedNs)}"));
+                output.WriteLine(string.Create(Invariant, $"  {b.Comm}-{b.Pid,-7} {LockModeNames.Of(b.Mode),-5} {(b.Binder ? "binder" : "other"),-6} mm {TraceReportJson.Hex(b.Mm)}  blocked {b.WaitsBlocked} waits for {Duration(b.BlockedNs)}"));
             }
         }
 
@@ -85,9 +86,9 @@ public static class TraceReportText
             output.WriteLine("  input damaged: " + d.InputDamage);
         }
 
-        if (report.Counters.All.Count > 0)
+        foreach (var entry in report.DataQuality.Entries)
         {
-            output.WriteLine("  " + string.Join("  ", report.Counters.All.Select(c => string.Create(Invariant, $"{c.Key} {c.Value}"))));
+            output.WriteLine(string.Create(Invariant, $"  {DataQualityTable.SeverityName(entry.Counter.Severity),-9} {entry.Counter.Name} {entry.Value}: {entry.Counter.Description}"));
         }
     }
 
@@ -105,7 +106,7 @@ public static class TraceReportText
     {
         var all = mm.HoldNs(mode);
         var binder = mm.BinderHoldNs(mode);
-        return string.Create(Invariant, $"{TraceReportJson.ModeName(mode)} holds binder {binder.Count} ({Duration(binder.Total)}) / other {all.Count - binder.Count} ({Duration(all.Total - binder.Total)})");
+        return string.Create(Invariant, $"{LockModeNames.Of(mode)} holds binder {binder.Count} ({Duration(binder.Total)}) / other {all.Count - binder.Count} ({Duration(all.Total - binder.Total)})");
     }
 
     private static string Percent(long part, long whole) =>

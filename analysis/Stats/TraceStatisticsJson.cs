@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Stats;
@@ -101,6 +102,7 @@ public static class TraceStatisticsJson
         }
 
         json.WriteEndArray();
+        DataQualityTableJson.Write(json, "data_quality_table", DataQualityTable.Of(diagnostics));
         json.WriteEndObject();
     }
 

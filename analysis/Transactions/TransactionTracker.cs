@@ -1,6 +1,5 @@
 using BinderTrace.Analysis.Quantiles;
 using BinderTrace.Analysis.Records;
-using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Transactions;

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Rendering;
+using BinderTrace.Comparison;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Events;

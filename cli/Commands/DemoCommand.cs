@@ -1,5 +1,5 @@
 using System.CommandLine;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using BinderTrace.Cli.Demo;
 using BinderTrace.Cli.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 
 namespace BinderTrace.Cli.Commands;
@@ -47,7 +47,7 @@ internal static class LocksCommand
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             // Nothing is printed before the pass has matched something: its errors come alone.
             var held = new HeldBackWriter(output);
-            using var table = new TableWriter(held, format, LockTableSink.ColumnsFor(kind));
+            using var table = new RowTableWriter(held, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
                 using var pass = TraceInput.Open(path, parse, progress, traceFocus);

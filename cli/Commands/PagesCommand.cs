@@ -1,7 +1,7 @@
 using System.CommandLine;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 
 namespace BinderTrace.Cli.Commands;
@@ -40,7 +40,7 @@ internal static class PagesCommand
             var perInterval = parseResult.GetValue(intervals);
             // Nothing is printed before the pass has matched something: its errors come alone.
             var held = new HeldBackWriter(output);
-            using var table = new TableWriter(held, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
+            using var table = new RowTableWriter(held, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
                 using var pass = TraceInput.Open(path, parse, progress, traceFocus);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Events;

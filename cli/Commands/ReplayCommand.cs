@@ -95,7 +95,7 @@ internal static class ReplayCommand
         var extractor = new TraceWorkloadExtractor();
         pass.Run([analyzer, extractor]);
         var real = analyzer.Report!;
-        var design = real.Fingerprint.Design == Analysis.Fingerprint.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
+        var design = real.Fingerprint.Design == Events.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
         return (real, extractor.Finish(pass.Info, design));
     }
 

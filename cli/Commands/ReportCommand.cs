@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 
 namespace BinderTrace.Cli.Commands;

@@ -2,7 +2,8 @@ using BinderTrace.Allocator.Designs;
 using BinderTrace.Allocator.Output;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Allocator.Workload;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Rendering;
+using BinderTrace.Comparison;
 using BinderTrace.Cli.Infrastructure;
 
 namespace BinderTrace.Cli.Demo;

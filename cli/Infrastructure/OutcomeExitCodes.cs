@@ -1,5 +1,4 @@
-using BinderTrace.Allocator.Output;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Cli.Infrastructure;
 
@@ -13,14 +12,5 @@ internal static class OutcomeExitCodes
         GateOutcome.Inconclusive => ExitCode.Inconclusive,
         GateOutcome.DataQualityRefused => ExitCode.DataQualityRefused,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "no exit code for this gate outcome"),
-    };
-
-    public static ExitCode Of(SimulationOutcome outcome) => outcome switch
-    {
-        SimulationOutcome.Ok => ExitCode.Ok,
-        SimulationOutcome.InvalidInput => ExitCode.InvalidInput,
-        SimulationOutcome.OutputFailed => ExitCode.OutputFailed,
-        SimulationOutcome.Cancelled => ExitCode.Cancelled,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "no exit code for this simulation outcome"),
     };
 }

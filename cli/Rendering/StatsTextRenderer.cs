@@ -55,7 +55,7 @@ internal static class StatsTextRenderer
 
     private static Table EventTable(TraceStatistics stats)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumn("event").AddColumn(new TableColumn("count").RightAligned());
+        var table = new Table().Border(TableBorder.Simple).AddColumn("event").AddColumn(new Spectre.Console.TableColumn("count").RightAligned());
         foreach (var (name, count) in stats.EventCounts)
         {
             table.AddRow(Markup.Escape(name), count.ToString("N0"));
@@ -64,51 +64,37 @@ internal static class StatsTextRenderer
         return table;
     }
 
+    /// <summary>The data-quality table, then the evidence behind its rows: losses per CPU, skipped lines, the damage found.</summary>
     private static void WriteDataQuality(IAnsiConsole console, TraceDiagnostics diagnostics)
     {
-        if (diagnostics.IsClean && diagnostics.ReorderedEvents == 0)
+        var table = DataQualityTable.Of(diagnostics);
+        if (table.Entries.Count == 0)
         {
             console.WriteLine("data quality: clean (no lost events, no unparsed lines, not truncated)");
             return;
         }
 
         console.WriteLine("data quality:");
+        foreach (var entry in table.Entries)
+        {
+            console.WriteLine($"  {DataQualityTable.SeverityName(entry.Counter.Severity),-9} {entry.Counter.Name} {entry.Value:N0}: {entry.Counter.Description}");
+        }
+
         if (diagnostics.LostEventMarkers > 0)
         {
             var details = diagnostics.LostEventsPerCpu.Select(p => $"cpu{p.Key}: {p.Value}").ToList();
-            if (diagnostics.LostEventMarkersWithoutCount > 0)
-            {
-                details.Add($"{diagnostics.LostEventMarkersWithoutCount} markers without a count");
-            }
-
             var amount = diagnostics.LostEventCountKnown ? $"{diagnostics.LostEvents:N0}" : $"unknown, at least {diagnostics.LostEvents:N0},";
             console.WriteLine($"  lost events: {amount} in {diagnostics.LostEventMarkers} markers ({string.Join(", ", details)})");
         }
 
-        if (diagnostics.UnparsedLines > 0)
+        foreach (var skipped in diagnostics.SkippedSamples)
         {
-            console.WriteLine($"  unparsed lines: {diagnostics.UnparsedLines:N0}");
-            foreach (var skipped in diagnostics.SkippedSamples)
-            {
-                console.WriteLine($"    line {skipped.LineNumber}: {skipped.Reason}: {skipped.Text}");
-            }
+            console.WriteLine($"    line {skipped.LineNumber}: {skipped.Reason}: {skipped.Text}");
         }
 
-        if (diagnostics.MalformedPayloads > 0)
+        if (diagnostics.InputDamage is { } damage)
         {
-            console.WriteLine($"  malformed payloads (kept as generic events): {diagnostics.MalformedPayloads:N0}");
-        }
-
-        if (diagnostics.ReorderedEvents > 0 || diagnostics.LateEvents > 0)
-        {
-            console.WriteLine($"  out-of-order events: {diagnostics.ReorderedEvents:N0} re-ordered, {diagnostics.LateEvents:N0} too late to re-order");
-        }
-
-        if (diagnostics.Truncated)
-        {
-            console.WriteLine(diagnostics.InputDamage is { } damage
-                ? "  truncated: " + damage
-                : "  truncated: the input ended inside a line or a compressed stream");
+            console.WriteLine("  input damaged: " + damage);
         }
     }
 }

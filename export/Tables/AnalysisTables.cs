@@ -1,4 +1,5 @@
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Export.Tables;
 
@@ -27,7 +28,7 @@ internal static class AnalysisTables
             .Int32("pid", static (in MmapLockHold r) => r.Pid)
             .String("comm", static (in MmapLockHold r) => r.Comm, dictionary: true)
             .UInt64("mm", static (in MmapLockHold r) => r.Mm)
-            .String("mode", static (in MmapLockHold r) => ModeName(r.Mode), dictionary: true)
+            .String("mode", static (in MmapLockHold r) => LockModeNames.Of(r.Mode), dictionary: true)
             .Boolean("binder", static (in MmapLockHold r) => r.Binder)
             .Timestamp("start_ns", static (in MmapLockHold r) => r.StartNs)
             .Timestamp("end_ns", static (in MmapLockHold r) => r.EndNs)
@@ -38,7 +39,7 @@ internal static class AnalysisTables
             .Int32("pid", static (in MmapLockWait r) => r.Pid)
             .String("comm", static (in MmapLockWait r) => r.Comm, dictionary: true)
             .UInt64("mm", static (in MmapLockWait r) => r.Mm)
-            .String("mode", static (in MmapLockWait r) => ModeName(r.Mode), dictionary: true)
+            .String("mode", static (in MmapLockWait r) => LockModeNames.Of(r.Mode), dictionary: true)
             .Boolean("binder", static (in MmapLockWait r) => r.Binder)
             .Boolean("success", static (in MmapLockWait r) => r.Success)
             .Timestamp("start_ns", static (in MmapLockWait r) => r.StartNs)
@@ -60,8 +61,6 @@ internal static class AnalysisTables
             .Timestamp("sent_ns", static (in TransactionRecord r, out long v) => Known(r.SentNs, out v))
             .Timestamp("received_ns", static (in TransactionRecord r, out long v) => Known(r.ReceivedNs, out v))
             .Timestamp("freed_ns", static (in TransactionRecord r, out long v) => Known(r.FreedNs, out v));
-
-    public static string ModeName(LockMode mode) => mode == LockMode.Write ? "write" : "read";
 
     public static string StateName(PageState state) => state switch
     {

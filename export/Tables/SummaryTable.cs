@@ -35,7 +35,7 @@ internal static class SummaryTable
         Distribution(table, "page_install_ns", static r => r.Pages.InstallNs);
         foreach (var mode in new[] { LockMode.Read, LockMode.Write })
         {
-            var m = AnalysisTables.ModeName(mode);
+            var m = LockModeNames.Of(mode);
             Distribution(table, $"hold_{m}_ns", r => r.Locks.HoldNs(mode));
             Distribution(table, $"wait_{m}_ns", r => r.Locks.WaitNs(mode));
             Distribution(table, $"binder_hold_{m}_ns", r => r.Locks.BinderHoldNs(mode));

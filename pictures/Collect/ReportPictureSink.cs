@@ -1,5 +1,6 @@
 using BinderTrace.Analysis.Quantiles;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Pictures.Collect;
 

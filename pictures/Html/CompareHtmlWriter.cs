@@ -1,5 +1,5 @@
 using System.Globalization;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Pictures.Html;
 
@@ -25,7 +25,7 @@ public static class CompareHtmlWriter
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
         HtmlPage.Begin(output, "BinderTrace comparison");
-        output.Write($"<h1>BinderTrace comparison: <span id=\"overall\" data-verdict=\"{ComparisonJsonRenderer.Name(report.Overall)}\">{HtmlPage.Escape(MetricValueFormat.VerdictName(report.Overall))}</span></h1>");
+        output.Write($"<h1>BinderTrace comparison: <span id=\"overall\" data-verdict=\"{MetricValueFormat.VerdictKey(report.Overall)}\">{HtmlPage.Escape(MetricValueFormat.VerdictName(report.Overall))}</span></h1>");
         output.Write($"<p>{HtmlPage.Escape(MetricValueFormat.Tally(report))}. Baseline: {HtmlPage.Escape(string.Join(", ", report.BaselineSources))}. Candidate: {HtmlPage.Escape(string.Join(", ", report.CandidateSources))}.</p>");
         WriteStructural(output, report);
         WriteDataQuality(output, report);
@@ -71,7 +71,7 @@ public static class CompareHtmlWriter
         output.Write($"<table id=\"{id}\"><tr><th class=\"l\">metric</th><th>baseline</th><th>candidate</th><th>change</th><th>interval of the change</th><th class=\"l\">verdict</th><th class=\"l\">method</th><th class=\"l\">why</th></tr>");
         foreach (var m in metrics)
         {
-            var verdict = ComparisonJsonRenderer.Name(m.Verdict);
+            var verdict = MetricValueFormat.VerdictKey(m.Verdict);
             output.Write($"<tr class=\"{verdict.Replace('_', '-')}\" data-metric=\"{HtmlPage.Escape(m.Metric)}\" data-verdict=\"{verdict}\" data-baseline=\"{Raw(m.Baseline)}\" data-candidate=\"{Raw(m.Candidate)}\" data-ci-lower=\"{Raw(m.Interval.Lower)}\" data-ci-upper=\"{Raw(m.Interval.Upper)}\">");
             HtmlPage.TextCell(output, m.Metric);
             output.Write(m.Kind == MetricKind.Label

@@ -49,8 +49,6 @@ internal static class HtmlPage
     /// <summary>An mm as <c>report --json</c> spells it (16 hex digits).</summary>
     public static string Hex(ulong mm) => mm.ToString("x16", CultureInfo.InvariantCulture);
 
-    public static string ModeName(Analysis.Records.LockMode mode) => mode == Analysis.Records.LockMode.Write ? "write" : "read";
-
     public static string Escape(string text) => WebUtility.HtmlEncode(text);
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -105,7 +105,7 @@ public static class HtmlReportWriter
             HtmlPage.TextCell(output, b.Comm, path + ".comm");
             HtmlPage.JsonCell(output, path + ".pid", b.Pid);
             HtmlPage.TextCell(output, HtmlPage.Hex(b.Mm), path + ".mm");
-            HtmlPage.TextCell(output, HtmlPage.ModeName(b.Mode), path + ".mode");
+            HtmlPage.TextCell(output, LockModeNames.Of(b.Mode), path + ".mode");
             HtmlPage.TextCell(output, b.Binder ? "true" : "false", path + ".binder");
             HtmlPage.JsonCell(output, path + ".waits_blocked", b.WaitsBlocked);
             HtmlPage.JsonCell(output, path + ".blocked_ns", b.BlockedNs);

@@ -1,5 +1,6 @@
 using BinderTrace.Analysis.Records;
 using BinderTrace.Analysis.Reporting;
+using BinderTrace.Events;
 using BinderTrace.Pictures.Collect;
 
 namespace BinderTrace.Pictures.Html;
@@ -104,7 +105,7 @@ internal static class LockGantt
             {
                 var cls = (h.Binder ? "b" : "h") + (h.Mode == LockMode.Write ? "w" : "r");
                 WriteBar(output, cls, ColourOf(cls), x, h.StartNs, h.EndNs, lane * LaneHeight, 8,
-                    $"{h.Comm} {h.Pid}: {HtmlPage.ModeName(h.Mode)} hold{(h.Binder ? " (binder)" : "")}", start, end);
+                    $"{h.Comm} {h.Pid}: {LockModeNames.Of(h.Mode)} hold{(h.Binder ? " (binder)" : "")}", start, end);
             }
         }
 
@@ -114,7 +115,7 @@ internal static class LockGantt
             {
                 var cls = w.Mode == LockMode.Write ? "ww" : "wr";
                 WriteBar(output, cls, ColourOf(cls), x, w.StartNs, w.EndNs, (lane * LaneHeight) + 9, 6,
-                    $"{w.Comm} {w.Pid}: {HtmlPage.ModeName(w.Mode)} wait{(w.Binder ? " (binder)" : "")}{(w.Success ? "" : ", failed")}", start, end);
+                    $"{w.Comm} {w.Pid}: {LockModeNames.Of(w.Mode)} wait{(w.Binder ? " (binder)" : "")}{(w.Success ? "" : ", failed")}", start, end);
             }
         }
 

@@ -151,7 +151,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
     public void OnLockHold(in MmapLockHold hold)
     {
         _holds++;
-        var name = $"{ModeName(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}";
+        var name = $"{LockModeNames.Of(hold.Mode)} hold{(hold.Binder ? " (binder)" : "")}";
         if (LockSlice(name, isWait: false, hold.Pid, hold.Comm, hold.Mm, hold.Mode, hold.Binder, hold.StartNs, hold.EndNs))
         {
             _json.WriteNumber("duration_ns", hold.DurationNs);
@@ -162,7 +162,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
     public void OnLockWait(in MmapLockWait wait)
     {
         _waits++;
-        var name = $"{ModeName(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}";
+        var name = $"{LockModeNames.Of(wait.Mode)} wait{(wait.Success ? "" : " (failed)")}";
         if (LockSlice(name, isWait: true, wait.Pid, wait.Comm, wait.Mm, wait.Mode, wait.Binder, wait.StartNs, wait.EndNs))
         {
             _json.WriteBoolean("success", wait.Success);
@@ -189,7 +189,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
         _json.WriteNumber("pid", pid);
         _json.WriteString("comm", comm);
         _json.WriteString("mm", Hex(mm));
-        _json.WriteString("mode", ModeName(mode));
+        _json.WriteString("mode", LockModeNames.Of(mode));
         _json.WriteBoolean("binder", binder);
         return true;
     }
@@ -552,5 +552,4 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
 
     private static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string ModeName(LockMode mode) => mode == LockMode.Write ? "write" : "read";
 }

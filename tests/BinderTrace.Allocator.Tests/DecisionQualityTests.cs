@@ -1,7 +1,7 @@
 using BinderTrace.Allocator.Output;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Allocator.Workload;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Tests;
 

@@ -83,7 +83,7 @@ internal sealed class DesignHarness
     {
         yield return Step.Acquire(Context.LruLock);
         yield return Step.Call(_design.ShrinkPage(Context, t, Process, page, result));
-        Context.LruLock.Release(t, LockMode.Exclusive);
+        Context.LruLock.Release(t, LockMode.Write);
     }
 
     private static string Describe(TraceEvent e) => e.Kind switch

@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Model;
+using BinderTrace.Events;
 
 namespace BinderTrace.Tests;
 

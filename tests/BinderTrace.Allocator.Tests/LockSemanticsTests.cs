@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Simulation;
+using BinderTrace.Events;
 
 namespace BinderTrace.Tests;
 
@@ -12,9 +13,9 @@ public sealed class LockSemanticsTests
         var order = new List<string>();
 
         // t=0 reader A holds 100; t=10 writer W queues; t=20 reader B arrives. Fair: B after W, so W at 100, B at 150.
-        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Shared, 100, "A", order, scheduler));
-        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 50, "W", order, scheduler));
-        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Shared, 10, "B", order, scheduler));
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Read, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 50, "W", order, scheduler));
+        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Read, 10, "B", order, scheduler));
         while (scheduler.RunNext())
         {
         }
@@ -31,9 +32,9 @@ public sealed class LockSemanticsTests
 
         // A holds 0-100; W1 queues at 10. A's unlock wakes W1, which runs at 150. W2 arrives at 120 to a free lock
         // and takes it (stealing) until 220; W1 loses at 150, queues again, is woken at 220 and runs at 270.
-        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, 100, "A", order, scheduler));
-        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
-        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Write, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Write, 100, "W2", order, scheduler));
         while (scheduler.RunNext())
         {
         }
@@ -50,9 +51,9 @@ public sealed class LockSemanticsTests
 
         // The presets' model: A's unlock at 100 hands the lock to W1 (wake latency 0); W2, arriving at 120, queues
         // behind it and gets it at W1's unlock, 200.
-        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, 100, "A", order, scheduler));
-        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
-        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Write, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Write, 100, "W2", order, scheduler));
         while (scheduler.RunNext())
         {
         }
@@ -72,11 +73,11 @@ public sealed class LockSemanticsTests
         // until t0+120. W1 has waited over 4 ms (RWSEM_WAIT_TIMEOUT at HZ=250): it sets the hand-off flag. W3 queues
         // at t0+60 behind it. W4 arrives at t0+130 to a free lock but may not take it: the hand-off reserves it for
         // W1 (woken at t0+120, runs t0+170, holds 100). Then W3 (woken t0+270, runs t0+320), then W4 (t0+470).
-        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Exclusive, t0, "A", order, scheduler));
-        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Exclusive, 100, "W1", order, scheduler));
-        Start(scheduler, 3, t0 + 20, Hold(rwsem, LockMode.Exclusive, 100, "W2", order, scheduler));
-        Start(scheduler, 4, t0 + 60, Hold(rwsem, LockMode.Exclusive, 100, "W3", order, scheduler));
-        Start(scheduler, 5, t0 + 130, Hold(rwsem, LockMode.Exclusive, 100, "W4", order, scheduler));
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Write, t0, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W1", order, scheduler));
+        Start(scheduler, 3, t0 + 20, Hold(rwsem, LockMode.Write, 100, "W2", order, scheduler));
+        Start(scheduler, 4, t0 + 60, Hold(rwsem, LockMode.Write, 100, "W3", order, scheduler));
+        Start(scheduler, 5, t0 + 130, Hold(rwsem, LockMode.Write, 100, "W4", order, scheduler));
         while (scheduler.RunNext())
         {
         }
@@ -91,10 +92,10 @@ public sealed class LockSemanticsTests
         var rwsem = new SimRwSemaphore(scheduler, "mm");
         var reader = new SimTask(1, 1, "r");
         var writer = new SimTask(2, 2, "w");
-        Assert.True(rwsem.TryAcquire(reader, LockMode.Shared));
-        Assert.False(rwsem.TryAcquire(writer, LockMode.Exclusive));
-        rwsem.Enqueue(writer, LockMode.Exclusive);
-        Assert.False(rwsem.TryAcquire(new SimTask(3, 3, "t"), LockMode.Shared));
+        Assert.True(rwsem.TryAcquire(reader, LockMode.Read));
+        Assert.False(rwsem.TryAcquire(writer, LockMode.Write));
+        rwsem.Enqueue(writer, LockMode.Write);
+        Assert.False(rwsem.TryAcquire(new SimTask(3, 3, "t"), LockMode.Read));
     }
 
     [Fact]
@@ -119,9 +120,9 @@ public sealed class LockSemanticsTests
 
     private static IEnumerable<Step> WriterHold(DesignHarness h, SimTask t)
     {
-        yield return Step.Acquire(h.Process.MmapLock, LockMode.Exclusive);
+        yield return Step.Acquire(h.Process.MmapLock, LockMode.Write);
         yield return Step.Run(100_000);
-        h.Process.MmapLock.Release(t, LockMode.Exclusive);
+        h.Process.MmapLock.Release(t, LockMode.Write);
     }
 
     private static void Start(Scheduler scheduler, int pid, long at, Func<SimTask, IEnumerable<Step>> body)

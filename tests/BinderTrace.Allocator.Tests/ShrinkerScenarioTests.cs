@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Model;
+using BinderTrace.Events;
 
 namespace BinderTrace.Tests;
 
@@ -51,7 +52,7 @@ public sealed class ShrinkerScenarioTests
     {
         var h = Prepared("range-write");
         var holder = new BinderTrace.Allocator.Simulation.SimTask(77, 77, "holder");
-        Assert.True(h.Process.AllocLock.TryAcquire(holder, BinderTrace.Allocator.Simulation.LockMode.Exclusive));
+        Assert.True(h.Process.AllocLock.TryAcquire(holder, BinderTrace.Events.LockMode.Write));
         var result = h.Shrink(0);
         Assert.Empty(h.RunToEnd());
         Assert.False(result.Removed);

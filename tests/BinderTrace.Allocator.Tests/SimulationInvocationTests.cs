@@ -1,5 +1,7 @@
 using BinderTrace.Allocator.Output;
 using BinderTrace.Allocator.Workload;
+using BinderTrace.Cli.Commands;
+using BinderTrace.Cli.Infrastructure;
 
 namespace BinderTrace.Tests;
 
@@ -11,7 +13,7 @@ public sealed class SimulationInvocationTests
     [InlineData("1.5s", 1_500_000_000)]
     [InlineData("500us", 500_000)]
     [InlineData("1000ns", 1_000)]
-    public void Durations_parse_with_units(string text, long ns) => Assert.Equal(ns, SimulationInvocation.ParseDuration(text));
+    public void Durations_parse_with_units(string text, long ns) => Assert.Equal(ns, SimulateCommand.ParseDuration(text));
 
     [Theory]
     [InlineData("")]
@@ -21,7 +23,7 @@ public sealed class SimulationInvocationTests
     [InlineData("0s")]
     public void Bad_durations_name_the_option(string text)
     {
-        var e = Assert.Throws<ArgumentException>(() => SimulationInvocation.ParseDuration(text));
+        var e = Assert.Throws<ArgumentException>(() => SimulateCommand.ParseDuration(text));
         Assert.Contains("--duration", e.Message, StringComparison.Ordinal);
     }
 
@@ -32,9 +34,9 @@ public sealed class SimulationInvocationTests
         var stderr = new StringWriter();
         var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-nounit-{Environment.ProcessId}.txt");
 
-        var code = SimulationInvocation.Run("page-write", "light", 1, "5", path, list: false, TextWriter.Null, stderr);
+        var code = SimulateCommand.Run("page-write", "light", 1, "5", path, list: false, TextWriter.Null, stderr);
 
-        Assert.Equal(SimulationOutcome.InvalidInput, code);
+        Assert.Equal(ExitCode.InvalidInput, code);
         Assert.Contains("--duration '5' needs a unit: write 5s", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
@@ -51,7 +53,7 @@ public sealed class SimulationInvocationTests
         try
         {
             var path = Path.Combine(folder.FullName, "x.trace.gz");
-            Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, TextWriter.Null));
+            Assert.Equal(ExitCode.Ok, SimulateCommand.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, TextWriter.Null));
 
             var bytes = File.ReadAllBytes(path);
             Assert.Equal(new byte[] { 0x1f, 0x8b }, bytes[..2]);
@@ -78,7 +80,7 @@ public sealed class SimulationInvocationTests
         var stderr = new StringWriter();
         var path = Path.Combine(Path.GetTempPath(), $"bt-allocator-{Environment.ProcessId}-{name}");
 
-        Assert.Equal(SimulationOutcome.InvalidInput, SimulationInvocation.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, stderr));
+        Assert.Equal(ExitCode.InvalidInput, SimulateCommand.Run("page-write", "light", 1, "5ms", path, list: false, TextWriter.Null, stderr));
         Assert.Contains("simulate compresses only to gzip (.gz)", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
@@ -88,8 +90,8 @@ public sealed class SimulationInvocationTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = SimulationInvocation.Run("slab", "light", 1, null, "-", list: false, stdout, stderr);
-        Assert.Equal(SimulationOutcome.InvalidInput, code);
+        var code = SimulateCommand.Run("slab", "light", 1, null, "-", list: false, stdout, stderr);
+        Assert.Equal(ExitCode.InvalidInput, code);
         Assert.StartsWith("bindertrace simulate: --allocator must be one of range-read, range-write, page-write, page-concurrent, fault-deferred", stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -100,8 +102,8 @@ public sealed class SimulationInvocationTests
         try
         {
             var stderr = new StringWriter();
-            var code = SimulationInvocation.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, cancellationToken: new CancellationToken(canceled: true));
-            Assert.Equal(SimulationOutcome.Cancelled, code);
+            var code = SimulateCommand.Run("page-write", "contended", 1, "1s", path, list: false, TextWriter.Null, stderr, cancellationToken: new CancellationToken(canceled: true));
+            Assert.Equal(ExitCode.Cancelled, code);
             Assert.Equal("bindertrace simulate: cancelled", stderr.ToString().Trim());
             Assert.False(File.Exists(path));
         }
@@ -115,7 +117,7 @@ public sealed class SimulationInvocationTests
     public void List_shows_every_design_with_its_kernels_and_every_preset()
     {
         var stdout = new StringWriter();
-        Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run(null, null, 0, null, null, list: true, stdout, TextWriter.Null));
+        Assert.Equal(ExitCode.Ok, SimulateCommand.Run(null, null, 0, null, null, list: true, stdout, TextWriter.Null));
         var text = stdout.ToString();
         foreach (var expected in new[] { "range-read", "6.1.0-6.1.30", "range-write", "6.1.31+", "page-write", "6.8-6.13", "page-concurrent", "6.14+", "fault-deferred", "light", "contended", "reclaim" })
         {
@@ -126,7 +128,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Workload_file_overrides_preset_defaults()
     {
-        var options = SimulationInvocation.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
+        var options = SimulateCommand.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
         Assert.Equal("small-fixture", options.Workload.Name);
         Assert.Equal(2, options.Workload.Cpus);
         Assert.Equal(3, options.Workload.ClientProcesses);
@@ -138,7 +140,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Two_server_processes_both_receive_transactions()
     {
-        var options = SimulationInvocation.Resolve("page-concurrent", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
+        var options = SimulateCommand.Resolve("page-concurrent", RepositoryPaths.Fixture("allocator", "workload-small.json"), 9, "20ms");
         Assert.Equal(2, options.Workload.ServerProcesses);
         var targets = new HashSet<int>();
         using var source = new SimulatedTraceSource(options);
@@ -157,7 +159,7 @@ public sealed class SimulationInvocationTests
     [Fact]
     public void Workload_file_with_an_unknown_field_names_file_and_position()
     {
-        var e = Assert.Throws<InvalidDataException>(() => SimulationInvocation.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-unknown-field.json"), 1, null));
+        var e = Assert.Throws<InvalidDataException>(() => SimulateCommand.Resolve("page-write", RepositoryPaths.Fixture("allocator", "workload-unknown-field.json"), 1, null));
         Assert.Contains("workload-unknown-field.json: line 3", e.Message, StringComparison.Ordinal);
     }
 
@@ -168,7 +170,7 @@ public sealed class SimulationInvocationTests
         try
         {
             var stderr = new StringWriter();
-            Assert.Equal(SimulationOutcome.Ok, SimulationInvocation.Run("fault-deferred", "light", 2, "5ms", path, list: false, TextWriter.Null, stderr));
+            Assert.Equal(ExitCode.Ok, SimulateCommand.Run("fault-deferred", "light", 2, "5ms", path, list: false, TextWriter.Null, stderr));
             Assert.StartsWith("# tracer: nop\n", File.ReadAllText(path), StringComparison.Ordinal);
             Assert.Contains("fault-deferred", stderr.ToString(), StringComparison.Ordinal);
         }

@@ -1,7 +1,7 @@
 using BinderTrace.Allocator.Output;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Allocator.Workload;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Tests;
 
@@ -29,7 +29,7 @@ public sealed class SingleRunCalibrationTests
             decided.AddRange(report.Metrics
                 .Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved)
                 .Select(m => $"seeds {seed}/{seed + 1}: {m.Metric} {m.Verdict} ({m.Reason})"));
-            Assert.NotEqual(GateOutcome.Regression, ComparisonRunner.OutcomeOf(report));
+            Assert.NotEqual(GateOutcome.Regression, report.Outcome);
         }
 
         Assert.Empty(decided);

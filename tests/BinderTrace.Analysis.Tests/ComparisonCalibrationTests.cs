@@ -1,4 +1,4 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using BinderTrace.Events;
 using BinderTrace.Parsers;
 
@@ -30,7 +30,7 @@ public sealed class ComparisonCalibrationTests
         var report = new MetricComparer().Compare([Capture(kernel, "contended")], [Capture(kernel, "contended-2")]);
 
         Assert.Empty(report.Metrics.Where(m => m.Verdict is Verdict.Regressed or Verdict.Improved).Select(m => m.Metric));
-        Assert.NotEqual(GateOutcome.Regression, ComparisonRunner.OutcomeOf(report));
+        Assert.NotEqual(GateOutcome.Regression, report.Outcome);
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class ComparisonCalibrationTests
         Assert.Equal("24.1 ms", MetricValueFormat.Value(install.Baseline, install.Kind));
         Assert.Equal("110 µs", MetricValueFormat.Value(install.Candidate, install.Kind));
         Assert.Equal(Verdict.Improved, report.Overall);
-        Assert.Equal(GateOutcome.Pass, ComparisonRunner.OutcomeOf(report));
+        Assert.Equal(GateOutcome.Pass, report.Outcome);
     }
 
     private static TraceMeasurement Capture(string kernel, string capture) => Captures[(kernel, capture)].Value;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Rendering;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Tests;
 
@@ -72,7 +73,7 @@ public sealed class ComparisonDecisionRuleTests
             Row("transactions.delivery_ns.p99", Verdict.Regressed, 50));
 
         Assert.Equal(Verdict.Improved, report.Overall);
-        Assert.Equal(GateOutcome.Pass, ComparisonRunner.OutcomeOf(report));
+        Assert.Equal(GateOutcome.Pass, report.Outcome);
         var json = new StringWriter(CultureInfo.InvariantCulture);
         new ComparisonJsonRenderer().Write(json, report);
         Assert.Contains("\"overall_decided_by\": [\n    \"pages.install_ns.p99\"\n  ]", json.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);

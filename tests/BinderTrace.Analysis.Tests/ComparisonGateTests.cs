@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Commands;
+using BinderTrace.Cli.Rendering;
+using BinderTrace.Comparison;
 using static BinderTrace.Tests.ComparisonTestReports;
 
 namespace BinderTrace.Tests;

@@ -1,4 +1,4 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using BinderTrace.Events;
 using BinderTrace.Parsers;
 

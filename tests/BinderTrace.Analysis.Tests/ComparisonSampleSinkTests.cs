@@ -1,5 +1,6 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Events;
 
 namespace BinderTrace.Tests;
 

@@ -1,4 +1,4 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Tests;
 

@@ -1,4 +1,4 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Comparison;
 using static BinderTrace.Tests.ComparisonTestReports;
 
 namespace BinderTrace.Tests;
@@ -34,7 +34,7 @@ public sealed class ComparisonVerdictTests
 
         Assert.Equal(Verdict.Regressed, Row(report, WriteHoldCount).Verdict);
         Assert.Equal(Verdict.Regressed, report.Overall);
-        Assert.Equal(GateOutcome.Regression, ComparisonRunner.OutcomeOf(report));
+        Assert.Equal(GateOutcome.Regression, report.Outcome);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ComparisonVerdictTests
         Assert.Equal(Verdict.Inconclusive, row.Verdict);
         Assert.Equal(ComparisonMethod.PointEstimate, row.Method);
         Assert.Contains("collect more runs", row.Reason, StringComparison.Ordinal);
-        Assert.Equal(GateOutcome.Inconclusive, ComparisonRunner.OutcomeOf(report));
+        Assert.Equal(GateOutcome.Inconclusive, report.Outcome);
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class ComparisonVerdictTests
         var report = Comparer.Compare([Measurement(Report(1000, 5000))], [Measurement(Report(1000, 5000))]);
 
         Assert.DoesNotContain(report.Metrics, m => m.Verdict is Verdict.Regressed or Verdict.Improved or Verdict.Inconclusive);
-        Assert.Equal(GateOutcome.Pass, ComparisonRunner.OutcomeOf(report));
+        Assert.Equal(GateOutcome.Pass, report.Outcome);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using BinderTrace.Analysis.Comparison;
+using BinderTrace.Cli.Commands;
+using BinderTrace.Comparison;
 
 namespace BinderTrace.Tests;
 

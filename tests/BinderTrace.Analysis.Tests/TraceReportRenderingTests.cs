@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BinderTrace.Analysis.Reporting;
-using BinderTrace.Analysis.Tables;
+using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
 using BinderTrace.Parsers;
 
@@ -90,7 +90,7 @@ public sealed class TraceReportRenderingTests
     {
         TableColumn[] columns = [new("pid", 5, true), new("comm", 8, false)];
         var csv = new StringWriter();
-        using (var table = new TableWriter(csv, TableFormat.Csv, columns))
+        using (var table = new RowTableWriter(csv, TableFormat.Csv, columns))
         {
             table.Add(7);
             table.Add("a,\"b\"");
@@ -98,7 +98,7 @@ public sealed class TraceReportRenderingTests
         }
 
         var json = new StringWriter();
-        using (var table = new TableWriter(json, TableFormat.Json, columns))
+        using (var table = new RowTableWriter(json, TableFormat.Json, columns))
         {
             table.Add(7);
             table.Add("x");

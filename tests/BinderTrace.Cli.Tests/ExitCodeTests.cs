@@ -97,9 +97,9 @@ public sealed class ExitCodeTests : IDisposable
         var path = Write("w.json", """{"serverProcesses": "three"}""");
         var stderr = new StringWriter();
 
-        var outcome = BinderTrace.Allocator.Output.SimulationInvocation.Run("page-write", path, 1, "1ms", Path.Combine(_dir, "o.txt"), false, TextWriter.Null, stderr);
+        var outcome = BinderTrace.Cli.Commands.SimulateCommand.Run("page-write", path, 1, "1ms", Path.Combine(_dir, "o.txt"), false, TextWriter.Null, stderr);
 
-        Assert.Equal(BinderTrace.Allocator.Output.SimulationOutcome.InvalidInput, outcome);
+        Assert.Equal(ExitCode.InvalidInput, outcome);
         Assert.Contains("$.serverProcesses: wrong JSON type", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("WorkloadSpec", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("System.", stderr.ToString(), StringComparison.Ordinal);

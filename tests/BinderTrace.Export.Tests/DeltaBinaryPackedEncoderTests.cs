@@ -89,7 +89,7 @@ public sealed class DeltaBinaryPackedEncoderTests
         var path = dir.File("ts.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1700, PageRows = 300, DeltaTimestamps = true });
+            var writer = new ParquetTableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1700, PageRows = 300, DeltaTimestamps = true });
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);

@@ -30,7 +30,7 @@ public sealed class ExportWriteFailureTests
 
     private static void Write(TableDefinition<long> table, Stream stream)
     {
-        var writer = new TableWriter<long>(table, stream, new ParquetWriterOptions { PageRows = 1000 });
+        var writer = new ParquetTableWriter<long>(table, stream, new ParquetWriterOptions { PageRows = 1000 });
         writer.Append(Enumerable.Range(0, 10_000).Select(i => (long)i).ToArray());
         writer.Complete();
         stream.Flush();

@@ -39,7 +39,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("t.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<Row>(Define(), stream, SmallGroups with { Compression = compression });
+            var writer = new ParquetTableWriter<Row>(Define(), stream, SmallGroups with { Compression = compression });
             foreach (var row in rows)
             {
                 writer.Append(in row);
@@ -108,7 +108,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("d.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, ParquetWriterOptions.Default);
+            var writer = new ParquetTableWriter<int>(table, stream, ParquetWriterOptions.Default);
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -140,7 +140,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("n.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1000, PageRows = 100 });
+            var writer = new ParquetTableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 1000, PageRows = 100 });
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -198,7 +198,7 @@ public sealed class TableWriterInteropTests
         var path = dir.File("c.parquet");
         using (var stream = File.Create(path))
         {
-            var writer = new TableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 4000, PageRows = 700 });
+            var writer = new ParquetTableWriter<int>(table, stream, new ParquetWriterOptions { RowGroupRows = 4000, PageRows = 700 });
             for (var i = 0; i < n; i++)
             {
                 writer.Append(in i);
@@ -266,7 +266,7 @@ public sealed class TableWriterInteropTests
     private static void WriteAll(string path, Row[] rows, ParquetWriterOptions options)
     {
         using var stream = File.Create(path);
-        var writer = new TableWriter<Row>(Define(), stream, options);
+        var writer = new ParquetTableWriter<Row>(Define(), stream, options);
         foreach (var row in rows)
         {
             writer.Append(in row);
@@ -278,7 +278,7 @@ public sealed class TableWriterInteropTests
     private static void WriteLongs(string path, TableDefinition<long> table, int count, ParquetWriterOptions options)
     {
         using var stream = File.Create(path);
-        var writer = new TableWriter<long>(table, stream, options);
+        var writer = new ParquetTableWriter<long>(table, stream, options);
         for (long i = 0; i < count; i++)
         {
             writer.Append(in i);
