@@ -53,6 +53,13 @@ internal sealed class LineBlockReader
         }
 
         var buffer = block.Buffer;
+        if (buffer.Length <= _carryLength)
+        {
+            // The carried start of a line outgrew this block's buffer in another block.
+            buffer = new byte[Math.Min(_maxBufferBytes, Math.Max(_carryLength + 1, buffer.Length * 2))];
+            block.Buffer = buffer;
+        }
+
         _carry.AsSpan(0, _carryLength).CopyTo(buffer);
         var end = _carryLength;
         _carryLength = 0;
