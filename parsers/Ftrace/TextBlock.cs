@@ -52,7 +52,8 @@ internal sealed class TextBlock(int bufferBytes)
     /// <summary>Newlines in the block: the lines it holds.</summary>
     public int LineCount { get; set; }
 
-    public void AddEvent(in TraceEvent traceEvent, bool rawTimestamp)
+    /// <summary>The slot the next event is parsed into; <see cref="Commit"/> keeps it.</summary>
+    public ref TraceEvent NextSlot()
     {
         if (EventCount == Events.Length)
         {
@@ -61,11 +62,16 @@ internal sealed class TextBlock(int bufferBytes)
             Events = grown;
         }
 
+        return ref Events[EventCount];
+    }
+
+    public void Commit(bool rawTimestamp)
+    {
         if (EventCount == 0)
         {
             FirstEventRawTimestamp = rawTimestamp;
         }
 
-        Events[EventCount++] = traceEvent;
+        EventCount++;
     }
 }

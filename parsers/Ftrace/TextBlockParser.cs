@@ -52,9 +52,9 @@ internal sealed class TextBlockParser(FtraceEventBuilder builder, int maxLineByt
         };
         if (!special && EventLineTokenizer.TryParse(line, out var parsed))
         {
-            if (builder.TryBuild(line, parsed, out var traceEvent, out _, out _))
+            if (builder.TryBuild(line, parsed, out block.NextSlot(), out _, out _))
             {
-                block.AddEvent(traceEvent, parsed.RawTimestamp);
+                block.Commit(parsed.RawTimestamp);
                 return;
             }
         }
