@@ -23,7 +23,7 @@ public delegate void EventBatchTap(ReadOnlySpan<TraceEvent> events);
 /// event; an exception of the tap is thrown to the reader at its next batch or at the end.
 /// </para>
 /// </summary>
-public sealed class PrefetchingEventSource : ITraceEventSource
+public sealed class PrefetchingEventSource : ITraceEventBatchSource
 {
     /// <summary>Events per hand-over: large enough that the hand-over's synchronisation is amortised (the arrays are reused).</summary>
     public const int BatchSize = 4096;
@@ -31,6 +31,8 @@ public sealed class PrefetchingEventSource : ITraceEventSource
     public const int BatchesInFlight = 4;
 
     private readonly ITraceEventSource _inner;
+    private readonly IEventSegmentSource? _segments;
+    private ArraySegment<TraceEvent> _innerSegment;
     private readonly EventBatchTap? _tap;
     private readonly HandOverQueue<Batch> _filled = new(BatchesInFlight);
     private readonly HandOverQueue<Batch>? _tapped;
@@ -54,6 +56,7 @@ public sealed class PrefetchingEventSource : ITraceEventSource
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
+        _segments = inner as IEventSegmentSource;
         _tap = tap;
         // One array being filled and one held by each consumer, beyond those queued.
         var arrays = BatchesInFlight + (tap is null ? 2 : 3);
@@ -101,6 +104,24 @@ public sealed class PrefetchingEventSource : ITraceEventSource
 
         traceEvent = _events[_next++];
         return true;
+    }
+
+    public ReadOnlySpan<TraceEvent> ReadBatch()
+    {
+        while (_next == _count)
+        {
+            if (_current is { Last: true })
+            {
+                Finish();
+                return [];
+            }
+
+            NextBatch();
+        }
+
+        var batch = _events.AsSpan(_next, _count - _next);
+        _next = _count;
+        return batch;
     }
 
     public void Dispose()
@@ -192,9 +213,13 @@ public sealed class PrefetchingEventSource : ITraceEventSource
             Exception? error = null;
             try
             {
-                while (count < events.Length && _inner.TryRead(out events[count]))
+                if (_segments is null)
                 {
-                    count++;
+                    FillOneByOne(events, ref count);
+                }
+                else
+                {
+                    FillFromSegments(events, ref count);
                 }
             }
             catch (Exception exception) when (!token.IsCancellationRequested)
@@ -211,6 +236,35 @@ public sealed class PrefetchingEventSource : ITraceEventSource
             {
                 return;
             }
+        }
+    }
+
+    private void FillOneByOne(TraceEvent[] events, ref int count)
+    {
+        while (count < events.Length && _inner.TryRead(out events[count]))
+        {
+            count++;
+        }
+    }
+
+    /// <summary>Copies whole runs of the inner source's segments; a segment larger than the room left continues in the next array.</summary>
+    private void FillFromSegments(TraceEvent[] events, ref int count)
+    {
+        while (count < events.Length)
+        {
+            if (_innerSegment.Count == 0)
+            {
+                _innerSegment = _segments!.ReadSegment();
+                if (_innerSegment.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            var n = Math.Min(_innerSegment.Count, events.Length - count);
+            _innerSegment.AsSpan(0, n).CopyTo(events.AsSpan(count));
+            _innerSegment = _innerSegment[n..];
+            count += n;
         }
     }
 

@@ -14,7 +14,7 @@ namespace BinderTrace.Parsers;
 /// Held events sit in a sorted FIFO ring (in-order arrivals, the common case, cost O(1)) and a binary heap
 /// (out-of-order arrivals); the next event out is the smaller of the ring's head and the heap's top.
 /// </remarks>
-public sealed class TimestampReorderer : ITraceEventBatchSource
+public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSource
 {
     private const int BatchSize = 4096;
 
@@ -76,6 +76,8 @@ public sealed class TimestampReorderer : ITraceEventBatchSource
     /// on in place from the inner source's segment once <c>window</c> later ones have arrived; the rest go through
     /// the ring and heap one at a time. Either way the sequence is the one an event-at-a-time merge gives.
     /// </summary>
+    ArraySegment<TraceEvent> IEventSegmentSource.ReadSegment() => ReadSegment();
+
     private ArraySegment<TraceEvent> ReadSegment()
     {
         while (true)

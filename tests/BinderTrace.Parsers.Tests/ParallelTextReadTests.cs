@@ -169,6 +169,61 @@ public class ParallelTextReadTests
         Assert.Equal(single.Diagnostics, Describe(source.Diagnostics));
     }
 
+    public static TheoryData<string> RealBinaryCaptures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.EnumerateFiles(TraceInput.SharedTraces, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (path.EndsWith(".dat", StringComparison.Ordinal) || path.EndsWith(".dat.gz", StringComparison.Ordinal) || path.EndsWith(".pftrace.gz", StringComparison.Ordinal))
+            {
+                data.Add(Path.GetRelativePath(TraceInput.SharedTraces, path));
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [Trait("Category", "Slow")]
+    [MemberData(nameof(RealBinaryCaptures))]
+    public void Every_binary_capture_reads_the_same_by_batch(string capture)
+    {
+        var path = Path.Combine(TraceInput.SharedTraces, capture);
+        using var oneByOne = TraceReader.Open(path, ParseOptions.Default);
+        var expected = TraceInput.ReadAll(oneByOne);
+        Assert.True(expected.Count > 1000, $"{capture}: {expected.Count} events");
+
+        // Asked again after the end, a source stays at the end (trace.dat used to start over on CPU 0 and crash).
+        Assert.False(oneByOne.TryRead(out _));
+        using var source = TraceReader.Open(path, ParseOptions.Default);
+        var batches = Assert.IsAssignableFrom<ITraceEventBatchSource>(source);
+        var events = new List<TraceEvent>();
+        for (var batch = batches.ReadBatch(); !batch.IsEmpty; batch = batches.ReadBatch())
+        {
+            events.AddRange(batch.ToArray());
+        }
+
+        Assert.True(batches.ReadBatch().IsEmpty);
+        Assert.Equal(expected, events);
+        Assert.Equal(Describe(oneByOne.Diagnostics), Describe(source.Diagnostics));
+    }
+
+    [Fact]
+    public void The_prefetching_hand_over_gives_the_same_events_by_batch()
+    {
+        var bytes = File.ReadAllBytes(RepositoryPaths.SharedCapture("6.1.0-56-amd64", "contended"));
+        var single = Read(bytes, TextReadSettings.SingleThreaded, ParseOptions.Default);
+        using var source = new PrefetchingEventSource(TraceReader.Open(new MemoryStream(bytes), "capture", ParseOptions.Default, new TextReadSettings(2, 8192)));
+        var events = new List<TraceEvent>();
+        for (var batch = source.ReadBatch(); !batch.IsEmpty; batch = source.ReadBatch())
+        {
+            events.AddRange(batch.ToArray());
+        }
+
+        Assert.Equal(single.Events, events);
+        Assert.Equal(single.Diagnostics, Describe(source.Diagnostics));
+    }
+
     /// <summary>Byte offset of the 1-based line <paramref name="line"/>, counted here from the newlines.</summary>
     private static long Offset(byte[] bytes, int line)
     {
