@@ -34,8 +34,9 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
     private int _inNext;
     private TraceEvent[]? _staging;
     private readonly TraceEvent[] _out = new TraceEvent[BatchSize];
-    private ArraySegment<TraceEvent> _current;
+    private TraceEvent[] _current = [];
     private int _currentNext;
+    private int _currentEnd;
 
     public TimestampReorderer(ITraceEventSource inner, int window)
     {
@@ -52,24 +53,28 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
 
     public bool TryRead(out TraceEvent traceEvent)
     {
-        while (_currentNext == _current.Count)
+        if (_currentNext == _currentEnd && !NextForTryRead())
         {
-            _current = ReadSegment();
-            _currentNext = 0;
-            if (_current.Count == 0)
-            {
-                traceEvent = default;
-                return false;
-            }
+            traceEvent = default;
+            return false;
         }
 
-        traceEvent = _current.Array![_current.Offset + _currentNext++];
+        traceEvent = _current[_currentNext++];
         return true;
     }
 
     public ReadOnlySpan<TraceEvent> ReadBatch() => ReadSegment();
 
     public void Dispose() => _inner.Dispose();
+
+    private bool NextForTryRead()
+    {
+        var segment = ReadSegment();
+        _current = segment.Array ?? [];
+        _currentNext = segment.Offset;
+        _currentEnd = segment.Offset + segment.Count;
+        return segment.Count > 0;
+    }
 
     /// <summary>
     /// The next events in order. Events that arrive in order while none is held out of order (the norm) are handed
