@@ -8,6 +8,10 @@ namespace BinderTrace.Parsers;
 /// </summary>
 internal sealed class ConcurrentBlockParser : IDisposable
 {
+    // A worker may be waiting for input that never comes (a live pipe after a strict-mode error): it is a background
+    // thread, so after this long the reader stops waiting for it and the input is closed under it.
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+
     private readonly LineBlockReader _reader;
     private readonly Func<TextBlockParser> _newParser;
     private readonly TextBlock[] _blocks;
@@ -93,7 +97,7 @@ internal sealed class ConcurrentBlockParser : IDisposable
         {
             foreach (var worker in _workers)
             {
-                worker.Join();
+                worker.Join(StopWait);
             }
         }
     }
