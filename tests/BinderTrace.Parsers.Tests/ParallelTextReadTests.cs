@@ -224,6 +224,49 @@ public class ParallelTextReadTests
         Assert.Equal(single.Diagnostics, Describe(source.Diagnostics));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task Abandoning_a_source_whose_input_stalls_does_not_hang()
+    {
+        // More than the 8 KiB the format detection reads before parsing starts.
+        var lines = string.Concat(Enumerable.Range(0, 300).Select(i => TaskPrefix + "4.950115: binder_write_done: ret=0\n"));
+        using var stall = new ManualResetEventSlim();
+        var input = new StallingStream(Encoding.UTF8.GetBytes("# tracer: nop\n" + lines), stall);
+        // No re-ordering window: the first event is handed on before the input ends.
+        var source = TraceReader.Open(input, "pipe", ParseOptions.Default with { ReorderWindow = 0 }, new TextReadSettings(2, 256));
+        // 290 of the 300 events: the rest fit in the blocks in flight, so a worker has read to the stall and waits there.
+        for (var i = 0; i < 290; i++)
+        {
+            Assert.True(source.TryRead(out _));
+        }
+
+        var dispose = System.Threading.Tasks.Task.Run(source.Dispose);
+        try
+        {
+            // A TimeoutException here means Dispose waited for input that never came.
+            await dispose.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            stall.Set();
+        }
+    }
+
+    /// <summary>A pipe whose writer goes quiet: its bytes, then reads that wait until <paramref name="release"/> is set.</summary>
+    private sealed class StallingStream(byte[] data, ManualResetEventSlim release) : MemoryStream(data)
+    {
+        // MemoryStream's span overload, in a derived class, comes here too.
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            if (read == 0)
+            {
+                release.Wait();
+            }
+
+            return read;
+        }
+    }
+
     /// <summary>Byte offset of the 1-based line <paramref name="line"/>, counted here from the newlines.</summary>
     private static long Offset(byte[] bytes, int line)
     {
