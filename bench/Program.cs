@@ -6,7 +6,8 @@ namespace BinderTrace.Bench;
 /// Benchmark entry point.
 ///   make-trace CAPTURE.gz OUTPUT SIZE_MB   build the large real-derived trace for bench/throughput.sh
 ///   make-dat CAPTURE.v6.dat OUTPUT SIZE_MB  build the large real-derived trace.dat for bench/trace-dat.sh
-///   read PATH                              parsing alone: events per CPU second of any trace (text or trace.dat)
+///   read PATH [ROUNDS]                     parsing alone, single-threaded and on workers, by batch and one by one
+///   inflate FILE.gz                        gzip decompression alone, to nothing (the bound of reading gzip input)
 ///   make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB   the same for a Perfetto capture (bench/perfetto.sh)
 ///   wire CAPTURE.pftrace.gz ROUNDS         protobuf walk: our span reader against Google.Protobuf
 ///   simulate SECONDS                       reference allocator: simulated transactions per second (contended)
@@ -24,8 +25,11 @@ internal static class Program
             case "make-dat" when args.Length == 4:
                 BenchmarkTraceDatBuilder.Build(args[1], args[2], long.Parse(args[3]) << 20);
                 return 0;
-            case "read" when args.Length == 2:
-                ReadRate.Run(args[1]);
+            case "read" when args.Length is 2 or 3:
+                ReadRate.Run(args[1], args.Length == 3 ? int.Parse(args[2]) : 3);
+                return 0;
+            case "inflate" when args.Length == 2:
+                Inflate(args[1]);
                 return 0;
             case "make-perfetto" when args.Length == 4:
                 PerfettoBenchmarkTraceBuilder.Build(args[1], args[2], long.Parse(args[3]) << 20);
@@ -40,8 +44,14 @@ internal static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH | make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB | wire CAPTURE.pftrace.gz ROUNDS | simulate SECONDS | micro [BenchmarkDotNet args]");
+                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH [ROUNDS] | inflate FILE.gz | make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB | wire CAPTURE.pftrace.gz ROUNDS | simulate SECONDS | micro [BenchmarkDotNet args]");
                 return 2;
         }
+    }
+
+    private static void Inflate(string path)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        gzip.CopyTo(Stream.Null, 1 << 20);
     }
 }

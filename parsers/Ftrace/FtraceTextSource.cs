@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using BinderTrace.Events;
 
@@ -9,22 +10,17 @@ namespace BinderTrace.Parsers;
 /// recognised; lost-event markers become <see cref="EventKind.LostEvents"/> events. Everything it cannot
 /// use is counted in <see cref="Diagnostics"/>, or thrown in strict mode.
 /// </summary>
-internal sealed class FtraceTextSource : ITraceEventSource
+internal sealed class FtraceTextSource : ITraceEventSource, IEventSegmentSource
 {
     private const string EventLineShape = "an event line \"comm-pid [cpu] flags timestamp: event: payload\" or a known special line";
 
-    private static readonly Func<string, int> KindOfName = name => (int)EventNames.KindOf(name);
-
     private readonly Stream _stream;
     private readonly ParseOptions _options;
-    private readonly LineSplitter _lines;
-    private readonly Utf8InternTable _strings = new();
-    private readonly Utf8InternTable _eventNames = new();
+    private readonly LineSplitter? _lines;
+    private readonly LineBlockReader? _blockReader;
+    private readonly ConcurrentBlockParser? _blocks;
+    private readonly FtraceEventBuilder _builder;
     private readonly SystraceSectionFilter? _html;
-    private readonly bool _paddedEventNames;
-    private readonly byte[] _lastCommBytes = new byte[64];
-    private int _lastCommLength;
-    private string? _lastComm;
     private long _lastTimestamp;
     private bool _clockKnown;
     private readonly bool _cutWhileSniffing;
@@ -32,17 +28,41 @@ internal sealed class FtraceTextSource : ITraceEventSource
     private bool _finished;
     private readonly DecoderGuardStream? _decoder;
     private readonly string _looksLike;
+    private TraceEvent[] _batch = new TraceEvent[BatchSize];
+    private ArraySegment<TraceEvent> _segment;
+    private int _segmentNext;
+    private Exception? _pendingError;
+    private long _lineNumber;
+    private long _lineOffset;
 
     // An empty capture still has the kernel's "# tracer:" header or trace-cmd's preamble; input without any is no trace.
     private bool _sawTraceHeader;
 
-    public FtraceTextSource(DetectedInput input, string sourceName, ParseOptions options)
+    public FtraceTextSource(DetectedInput input, string sourceName, ParseOptions options, TextReadSettings settings)
     {
         _stream = input.Text;
         _options = options;
-        _lines = new LineSplitter(input.Text, options.MaxLineBytes);
         _html = input.Format == TraceFormat.SystraceHtml ? new SystraceSectionFilter() : null;
-        _paddedEventNames = input.Format == TraceFormat.TraceCmdReport;
+        var paddedEventNames = input.Format == TraceFormat.TraceCmdReport;
+        var strings = new Utf8InternTable();
+        var eventNames = new Utf8InternTable();
+        _builder = new FtraceEventBuilder(strings, eventNames, paddedEventNames);
+
+        // The systrace page's sections are found line by line in order, so HTML input is parsed on one thread.
+        if (settings.Workers > 0 && _html is null)
+        {
+            _blockReader = new LineBlockReader(input.Text, options.MaxLineBytes, settings.BlockBytes);
+            _blocks = new ConcurrentBlockParser(
+                _blockReader,
+                () => new TextBlockParser(new FtraceEventBuilder(strings, eventNames, paddedEventNames), options.MaxLineBytes),
+                settings.Workers,
+                settings.BlockBytes);
+        }
+        else
+        {
+            _lines = new LineSplitter(input.Text, options.MaxLineBytes);
+        }
+
         _cutWhileSniffing = input.CutWhileSniffing;
         _gzip = input.Gzip;
         _decoder = input.Decoder;
@@ -50,60 +70,228 @@ internal sealed class FtraceTextSource : ITraceEventSource
         Info = new TraceSourceInfo { SourceName = sourceName, Format = input.Format, Compressed = input.Compressed };
     }
 
+    /// <summary>Events handed on per batch by the single-threaded reader.</summary>
+    public const int BatchSize = 4096;
+
     public TraceSourceInfo Info { get; }
 
     public TraceDiagnostics Diagnostics { get; } = new();
 
     public bool TryRead(out TraceEvent traceEvent)
     {
-        while (!_finished)
+        while (_segmentNext == _segment.Count)
         {
-            var status = _lines.Next(out var line);
-            Diagnostics.LinesRead = _lines.LineNumber;
-            Diagnostics.BytesRead = _lines.BytesRead;
-            if (status == LineStatus.End)
+            _segment = ReadSegment();
+            _segmentNext = 0;
+            if (_segment.Count == 0)
             {
-                _finished = true;
-                Diagnostics.Truncated = _lines.EndedInsideLine || _lines.CompressedStreamBroken || _cutWhileSniffing
-                    || (_gzip is not null && _gzip.WasCut());
-                Diagnostics.InputDamage = _gzip?.Damage ?? _decoder?.Damage;
-                Diagnostics.Truncated |= _decoder?.Damage is not null;
-                if (Diagnostics.EventsRead == 0 && Diagnostics.LostEventMarkers == 0 && !_sawTraceHeader)
-                {
-                    throw TraceFormatException.NotATrace(Info.SourceName, Diagnostics.InputDamage is { } damage ? $"{_looksLike}, and {damage}"
-                        : Diagnostics.Truncated ? $"{_looksLike}, cut short inside a line or a compressed stream"
-                        : _looksLike);
-                }
-                break;
-            }
-
-            if (status == LineStatus.TooLong)
-            {
-                if (_html is null || _html.InFtraceSection)
-                {
-                    Skip(default, $"line longer than {_options.MaxLineBytes} bytes (ParseOptions.MaxLineBytes)");
-                }
-
-                continue;
-            }
-
-            if (_html is not null && !_html.TakeFtraceLine(ref line))
-            {
-                continue;
-            }
-
-            if (TryParseLine(line, out traceEvent))
-            {
-                Diagnostics.EventsRead++;
-                return true;
+                traceEvent = default;
+                return false;
             }
         }
 
-        traceEvent = default;
-        return false;
+        traceEvent = _segment.Array![_segment.Offset + _segmentNext++];
+        return true;
     }
 
-    public void Dispose() => _stream.Dispose();
+    public ArraySegment<TraceEvent> ReadSegment()
+    {
+        if (_pendingError is { } error)
+        {
+            _pendingError = null;
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        if (_finished)
+        {
+            return ArraySegment<TraceEvent>.Empty;
+        }
+
+        return _blocks is null ? ReadLines() : ReadBlocks();
+    }
+
+    public void Dispose()
+    {
+        _blocks?.Dispose();
+        _stream.Dispose();
+    }
+
+    private ArraySegment<TraceEvent> ReadLines()
+    {
+        var count = 0;
+        try
+        {
+            while (count < _batch.Length)
+            {
+                var status = _lines!.Next(out var line);
+                _lineNumber = _lines.LineNumber;
+                _lineOffset = _lines.LineOffset;
+                Diagnostics.LinesRead = _lineNumber;
+                Diagnostics.BytesRead = _lines.BytesRead;
+                if (status == LineStatus.End)
+                {
+                    Finish(_lines.EndedInsideLine || _lines.CompressedStreamBroken);
+                    break;
+                }
+
+                if (status == LineStatus.TooLong)
+                {
+                    if (_html is null || _html.InFtraceSection)
+                    {
+                        SkipTooLong();
+                    }
+
+                    continue;
+                }
+
+                if (_html is not null && !_html.TakeFtraceLine(ref line))
+                {
+                    continue;
+                }
+
+                if (TryParseLine(line, out _batch[count]))
+                {
+                    Diagnostics.EventsRead++;
+                    count++;
+                }
+            }
+        }
+        catch (Exception exception) when (count > 0)
+        {
+            // Thrown at the next call, after the events before it, where a reader of single events would meet it.
+            _pendingError = exception;
+            _finished = true;
+        }
+
+        return new ArraySegment<TraceEvent>(_batch, 0, count);
+    }
+
+    private ArraySegment<TraceEvent> ReadBlocks()
+    {
+        while (true)
+        {
+            var block = _blocks!.Next();
+            if (block.Error is { } error)
+            {
+                _finished = true;
+                ExceptionDispatchInfo.Capture(error).Throw();
+            }
+
+            Diagnostics.BytesRead = _blockReader!.BytesRead;
+            switch (block.Kind)
+            {
+                case TextBlockKind.End:
+                    Finish(_blockReader.EndedInsideLine || _blockReader.CompressedStreamBroken);
+                    return ArraySegment<TraceEvent>.Empty;
+                case TextBlockKind.TooLongLine:
+                    _lineNumber++;
+                    _lineOffset = block.Offset;
+                    Diagnostics.LinesRead = _lineNumber;
+                    SkipTooLong();
+                    continue;
+            }
+
+            var events = block.Deferred.Count == 0 ? TakeParsed(block) : MergeDeferred(block);
+            if (events.Count > 0)
+            {
+                return events;
+            }
+        }
+    }
+
+    /// <summary>A block whose every line was an event or needed nothing in order: its events are handed on in place.</summary>
+    private ArraySegment<TraceEvent> TakeParsed(TextBlock block)
+    {
+        NoteParsedEvents(block, 0, block.EventCount);
+        _lineNumber += block.LineCount;
+        Diagnostics.LinesRead = _lineNumber;
+        return new ArraySegment<TraceEvent>(block.Events, 0, block.EventCount);
+    }
+
+    /// <summary>Parses the block's deferred lines in order, as a single-threaded read would, between its parsed events.</summary>
+    private ArraySegment<TraceEvent> MergeDeferred(TextBlock block)
+    {
+        if (_batch.Length < block.EventCount + block.Deferred.Count)
+        {
+            _batch = new TraceEvent[block.EventCount + block.Deferred.Count];
+        }
+
+        var firstLine = _lineNumber;
+        var count = 0;
+        var taken = 0;
+        try
+        {
+            foreach (var deferred in block.Deferred)
+            {
+                count = CopyParsed(block, taken, deferred.EventIndex, count);
+                taken = deferred.EventIndex;
+                _lineNumber = firstLine + deferred.LineIndex + 1;
+                _lineOffset = block.Offset + deferred.Start;
+                Diagnostics.LinesRead = _lineNumber;
+                if (deferred.TooLong)
+                {
+                    SkipTooLong();
+                }
+                else if (TryParseLine(block.Buffer.AsSpan(deferred.Start, deferred.Length), out _batch[count]))
+                {
+                    Diagnostics.EventsRead++;
+                    count++;
+                }
+            }
+        }
+        catch (Exception exception) when (count > 0)
+        {
+            _pendingError = exception;
+            _finished = true;
+            return new ArraySegment<TraceEvent>(_batch, 0, count);
+        }
+
+        count = CopyParsed(block, taken, block.EventCount, count);
+        _lineNumber = firstLine + block.LineCount;
+        Diagnostics.LinesRead = _lineNumber;
+        return new ArraySegment<TraceEvent>(_batch, 0, count);
+    }
+
+    private int CopyParsed(TextBlock block, int from, int to, int count)
+    {
+        block.Events.AsSpan(from, to - from).CopyTo(_batch.AsSpan(count));
+        NoteParsedEvents(block, from, to);
+        return count + (to - from);
+    }
+
+    /// <summary>What the ordered pass learns from events parsed on a worker: the clock, and the timestamp a lost-events marker takes.</summary>
+    private void NoteParsedEvents(TextBlock block, int from, int to)
+    {
+        if (to == from)
+        {
+            return;
+        }
+
+        if (!_clockKnown)
+        {
+            _clockKnown = true;
+            Info.Clock = block.FirstEventRawTimestamp ? TraceClockKind.Ticks : TraceClockKind.Nanoseconds;
+        }
+
+        _lastTimestamp = block.Events[to - 1].Timestamp;
+        Diagnostics.EventsRead += to - from;
+    }
+
+    private void Finish(bool endedInsideLine)
+    {
+        _finished = true;
+        Diagnostics.Truncated = endedInsideLine || _cutWhileSniffing || (_gzip is not null && _gzip.WasCut());
+        Diagnostics.InputDamage = _gzip?.Damage ?? _decoder?.Damage;
+        Diagnostics.Truncated |= _decoder?.Damage is not null;
+        if (Diagnostics.EventsRead == 0 && Diagnostics.LostEventMarkers == 0 && !_sawTraceHeader)
+        {
+            throw TraceFormatException.NotATrace(Info.SourceName, Diagnostics.InputDamage is { } damage ? $"{_looksLike}, and {damage}"
+                : Diagnostics.Truncated ? $"{_looksLike}, cut short inside a line or a compressed stream"
+                : _looksLike);
+        }
+    }
+
+    private void SkipTooLong() => Skip(default, $"line longer than {_options.MaxLineBytes} bytes (ParseOptions.MaxLineBytes)");
 
     private bool TryParseLine(ReadOnlySpan<byte> line, out TraceEvent traceEvent)
     {
@@ -163,29 +351,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
             Info.Clock = parsed.RawTimestamp ? TraceClockKind.Ticks : TraceClockKind.Nanoseconds;
         }
 
-        var comm = InternComm(line.Slice(parsed.CommStart, parsed.CommLength));
-        var name = _eventNames.Intern(line.Slice(parsed.NameStart, parsed.NameLength), out var tag, KindOfName);
-        var kind = (EventKind)tag;
-        var header = new EventHeader(parsed.Timestamp, parsed.Cpu, parsed.Pid, parsed.Tgid, comm);
-        var payload = line[parsed.PayloadStart..];
-        if (_paddedEventNames)
-        {
-            payload = payload.TrimStart((byte)' ');
-        }
-
-        if (kind == EventKind.Generic)
-        {
-            traceEvent = TraceEvent.ForGeneric(header, name, Encoding.UTF8.GetString(payload));
-            return;
-        }
-
-        if (kind == EventKind.TracingMark)
-        {
-            traceEvent = TraceEvent.ForTracingMark(header, name, Encoding.UTF8.GetString(payload));
-            return;
-        }
-
-        if (EventPayloadParser.TryParse(kind, header, payload, _strings, out traceEvent))
+        if (_builder.TryBuild(line, parsed, out traceEvent, out var name, out var kind))
         {
             return;
         }
@@ -195,27 +361,6 @@ internal sealed class FtraceTextSource : ITraceEventSource
         {
             throw Error($"{name} payload does not match \"{EventPayloadParser.ExpectedFormat(kind)}\"");
         }
-
-        traceEvent = TraceEvent.ForGeneric(header, name, Encoding.UTF8.GetString(payload));
-    }
-
-    // Runs of lines from one task are common: comparing with the previous comm is cheaper than a lookup.
-    private string InternComm(ReadOnlySpan<byte> utf8)
-    {
-        if (_lastComm is not null && utf8.SequenceEqual(_lastCommBytes.AsSpan(0, _lastCommLength)))
-        {
-            return _lastComm;
-        }
-
-        var comm = _strings.Intern(utf8);
-        if (utf8.Length <= _lastCommBytes.Length)
-        {
-            utf8.CopyTo(_lastCommBytes);
-            _lastCommLength = utf8.Length;
-            _lastComm = comm;
-        }
-
-        return comm;
     }
 
     /// <summary>
@@ -318,7 +463,7 @@ internal sealed class FtraceTextSource : ITraceEventSource
         var sample = Diagnostics.SkippedSamples.Count < TraceDiagnostics.MaxSkippedSamples
             ? Printable(Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]))
             : "";
-        Diagnostics.AddUnparsedLine(_lines.LineNumber, _lines.LineOffset, reason, sample);
+        Diagnostics.AddUnparsedLine(_lineNumber, _lineOffset, reason, sample);
     }
 
     /// <summary>Samples are shown on terminals: control characters (escape sequences) become '?'.</summary>
@@ -334,5 +479,5 @@ internal sealed class FtraceTextSource : ITraceEventSource
             });
 
     private TraceFormatException Error(string problem) =>
-        new(Info.SourceName, _lines.LineNumber, _lines.LineOffset, problem);
+        new(Info.SourceName, _lineNumber, _lineOffset, problem);
 }

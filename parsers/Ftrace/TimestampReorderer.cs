@@ -14,9 +14,12 @@ namespace BinderTrace.Parsers;
 /// Held events sit in a sorted FIFO ring (in-order arrivals, the common case, cost O(1)) and a binary heap
 /// (out-of-order arrivals); the next event out is the smaller of the ring's head and the heap's top.
 /// </remarks>
-public sealed class TimestampReorderer : ITraceEventSource
+public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSource
 {
+    private const int BatchSize = 4096;
+
     private readonly ITraceEventSource _inner;
+    private readonly IEventSegmentSource? _segments;
     private readonly int _window;
     private Held[] _ring = new Held[16];
     private int _ringHead;
@@ -27,12 +30,20 @@ public sealed class TimestampReorderer : ITraceEventSource
     private long _lastEmittedKey = long.MinValue;
     private long _maxArrived = long.MinValue;
     private bool _innerDone;
+    private ArraySegment<TraceEvent> _in;
+    private int _inNext;
+    private TraceEvent[]? _staging;
+    private readonly TraceEvent[] _out = new TraceEvent[BatchSize];
+    private TraceEvent[] _current = [];
+    private int _currentNext;
+    private int _currentEnd;
 
     public TimestampReorderer(ITraceEventSource inner, int window)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(window);
         _inner = inner;
+        _segments = inner as IEventSegmentSource;
         _window = window;
     }
 
@@ -42,22 +53,193 @@ public sealed class TimestampReorderer : ITraceEventSource
 
     public bool TryRead(out TraceEvent traceEvent)
     {
-        while (!_innerDone && _ringCount + _heapCount <= _window)
-        {
-            ReadOne();
-        }
-
-        if (_ringCount + _heapCount == 0)
+        if (_currentNext == _currentEnd && !NextForTryRead())
         {
             traceEvent = default;
             return false;
         }
 
+        traceEvent = _current[_currentNext++];
+        return true;
+    }
+
+    public ReadOnlySpan<TraceEvent> ReadBatch() => ReadSegment();
+
+    public void Dispose() => _inner.Dispose();
+
+    private bool NextForTryRead()
+    {
+        var segment = ReadSegment();
+        _current = segment.Array ?? [];
+        _currentNext = segment.Offset;
+        _currentEnd = segment.Offset + segment.Count;
+        return segment.Count > 0;
+    }
+
+    /// <summary>
+    /// The next events in order. Events that arrive in order while none is held out of order (the norm) are handed
+    /// on in place from the inner source's segment once <c>window</c> later ones have arrived; the rest go through
+    /// the ring and heap one at a time. Either way the sequence is the one an event-at-a-time merge gives.
+    /// </summary>
+    ArraySegment<TraceEvent> IEventSegmentSource.ReadSegment() => ReadSegment();
+
+    private ArraySegment<TraceEvent> ReadSegment()
+    {
+        while (true)
+        {
+            if (_inNext == _in.Count && !_innerDone)
+            {
+                _in = ReadInner();
+                _inNext = 0;
+                _innerDone = _in.Count == 0;
+            }
+
+            if (_innerDone)
+            {
+                return Drain();
+            }
+
+            var run = _heapCount == 0 ? InOrderRun() : 0;
+            if (run == 0)
+            {
+                var slow = ReadOutOfOrder();
+                if (slow.Count > 0)
+                {
+                    return slow;
+                }
+
+                continue;
+            }
+
+            var leaving = _ringCount + run - _window;
+            if (leaving <= 0)
+            {
+                HoldRun(run);
+                continue;
+            }
+
+            if (_ringCount > 0)
+            {
+                return EmitFromRing(Math.Min(_ringCount, leaving));
+            }
+
+            var inPlace = new ArraySegment<TraceEvent>(_in.Array!, _in.Offset + _inNext, leaving);
+            var last = inPlace[^1].Timestamp;
+            _maxArrived = last;
+            _lastEmittedKey = last;
+            _arrivals += leaving;
+            _inNext += leaving;
+            return inPlace;
+        }
+    }
+
+    private ArraySegment<TraceEvent> ReadInner()
+    {
+        if (_segments is not null)
+        {
+            return _segments.ReadSegment();
+        }
+
+        _staging ??= new TraceEvent[BatchSize];
+        var count = 0;
+        while (count < _staging.Length && _inner.TryRead(out _staging[count]))
+        {
+            count++;
+        }
+
+        return new ArraySegment<TraceEvent>(_staging, 0, count);
+    }
+
+    /// <summary>How many of the next input events arrive in order (none earlier than any event seen so far).</summary>
+    private int InOrderRun()
+    {
+        var events = _in.AsSpan(_inNext);
+        var max = _maxArrived;
+        var i = 0;
+        while (i < events.Length && events[i].Timestamp >= max)
+        {
+            max = events[i].Timestamp;
+            i++;
+        }
+
+        return i;
+    }
+
+    private void HoldRun(int run)
+    {
+        foreach (ref readonly var traceEvent in _in.AsSpan(_inNext, run))
+        {
+            if (_ringCount == _ring.Length)
+            {
+                GrowRing();
+            }
+
+            ref var slot = ref _ring[(_ringHead + _ringCount) & (_ring.Length - 1)];
+            slot.Event = traceEvent;
+            slot.Key = traceEvent.Timestamp;
+            slot.Arrival = _arrivals++;
+            _ringCount++;
+            _maxArrived = traceEvent.Timestamp;
+        }
+
+        _inNext += run;
+    }
+
+    private ArraySegment<TraceEvent> EmitFromRing(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            ref var head = ref _ring[_ringHead];
+            _lastEmittedKey = head.Key;
+            _out[i] = head.Event;
+            head = default;
+            _ringHead = (_ringHead + 1) & (_ring.Length - 1);
+            _ringCount--;
+        }
+
+        return new ArraySegment<TraceEvent>(_out, 0, count);
+    }
+
+    /// <summary>Takes input events one at a time while some are held out of order, emitting one per arrival once <c>window</c> are held.</summary>
+    private ArraySegment<TraceEvent> ReadOutOfOrder()
+    {
+        var count = 0;
+        while (count < _out.Length && _inNext < _in.Count)
+        {
+            Arrive(_in[_inNext++]);
+            if (_ringCount + _heapCount > _window)
+            {
+                EmitOne(out _out[count++]);
+            }
+
+            if (_heapCount == 0)
+            {
+                break;
+            }
+        }
+
+        return new ArraySegment<TraceEvent>(_out, 0, count);
+    }
+
+    private ArraySegment<TraceEvent> Drain()
+    {
+        var count = 0;
+        while (count < _out.Length && _ringCount + _heapCount > 0)
+        {
+            EmitOne(out _out[count++]);
+        }
+
+        return new ArraySegment<TraceEvent>(_out, 0, count);
+    }
+
+    private void EmitOne(out TraceEvent traceEvent)
+    {
         if (_heapCount == 0 || (_ringCount > 0 && Precedes(_ring[_ringHead], _heap[0])))
         {
             ref var head = ref _ring[_ringHead];
             _lastEmittedKey = head.Key;
             traceEvent = head.Event;
+            head = default;
             _ringHead = (_ringHead + 1) & (_ring.Length - 1);
             _ringCount--;
         }
@@ -67,17 +249,10 @@ public sealed class TimestampReorderer : ITraceEventSource
             _lastEmittedKey = top.Key;
             traceEvent = top.Event;
         }
-
-        return true;
     }
 
-    public void Dispose() => _inner.Dispose();
-
-    /// <summary>
-    /// Reads the next event straight into the ring's free slot (events are large structs, and in-order
-    /// arrivals are the norm); an out-of-order one is then moved to the heap.
-    /// </summary>
-    private void ReadOne()
+    /// <summary>Places one arriving event: in the ring when it is not earlier than the ring's last, else in the heap.</summary>
+    private void Arrive(in TraceEvent traceEvent)
     {
         if (_ringCount == _ring.Length)
         {
@@ -86,14 +261,8 @@ public sealed class TimestampReorderer : ITraceEventSource
 
         var mask = _ring.Length - 1;
         ref var slot = ref _ring[(_ringHead + _ringCount) & mask];
-        if (!_inner.TryRead(out slot.Event))
-        {
-            _innerDone = true;
-            slot = default;
-            return;
-        }
-
-        var timestamp = slot.Event.Timestamp;
+        slot.Event = traceEvent;
+        var timestamp = traceEvent.Timestamp;
         var key = timestamp;
         if (timestamp < _lastEmittedKey)
         {

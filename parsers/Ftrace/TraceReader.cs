@@ -37,7 +37,11 @@ public static class TraceReader
 
     /// <summary>Reads <paramref name="stream"/> (and disposes it with the returned source).</summary>
     /// <exception cref="TraceFormatException">A trace.dat whose header or metadata sections are damaged.</exception>
-    public static ITraceEventSource Open(Stream stream, string sourceName, ParseOptions options)
+    public static ITraceEventSource Open(Stream stream, string sourceName, ParseOptions options) =>
+        Open(stream, sourceName, options, TextReadSettings.Default);
+
+    /// <summary>As <see cref="Open(Stream, string, ParseOptions)"/>, with the text reader's threads and block size chosen (tests compare the single-threaded parse with the parallel one).</summary>
+    internal static ITraceEventSource Open(Stream stream, string sourceName, ParseOptions options, TextReadSettings settings)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,7 +62,7 @@ public static class TraceReader
             throw TraceFormatException.NotATrace(sourceName, input.LooksLike);
         }
 
-        var source = new FtraceTextSource(input, sourceName, options);
+        var source = new FtraceTextSource(input, sourceName, options, settings);
         return new TimestampReorderer(source, options.ReorderWindow);
     }
 

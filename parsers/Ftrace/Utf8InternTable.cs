@@ -7,10 +7,17 @@ namespace BinderTrace.Parsers;
 /// so a trace with millions of lines allocates a string per distinct name, not per line. Each entry carries
 /// an integer tag chosen when it is first added (the event kind for event names). Bounded: past
 /// <see cref="MaxEntries"/> new strings are returned without being stored.
+/// <para>
+/// A table made with a <c>backing</c> table is one thread's cache of that shared table: a miss takes the string
+/// (and tag) from the backing table under its lock, so every thread hands out the very same string instance a
+/// single-threaded parse would.
+/// </para>
 /// </summary>
-internal sealed class Utf8InternTable
+internal sealed class Utf8InternTable(Utf8InternTable? backing = null)
 {
     public const int MaxEntries = 1 << 16;
+
+    private readonly Utf8InternTable? _backing = backing;
 
     // Open addressing with the entries in the slots themselves: one memory access per probe on the hot path.
     private Entry[] _slots = new Entry[256];
@@ -19,7 +26,10 @@ internal sealed class Utf8InternTable
     public int Count => _count;
 
     /// <summary>The interned string for <paramref name="utf8"/>; <paramref name="tagIfNew"/> computes the tag on first sight.</summary>
-    public string Intern(ReadOnlySpan<byte> utf8, out int tag, Func<string, int>? tagIfNew = null)
+    public string Intern(ReadOnlySpan<byte> utf8, out int tag, Func<string, int>? tagIfNew = null) =>
+        Intern(utf8, out tag, tagIfNew, out _);
+
+    private string Intern(ReadOnlySpan<byte> utf8, out int tag, Func<string, int>? tagIfNew, out bool kept)
     {
         var hash = Hash(utf8);
         var mask = _slots.Length - 1;
@@ -35,15 +45,29 @@ internal sealed class Utf8InternTable
             if (entry.Hash == hash && utf8.SequenceEqual(entry.Key))
             {
                 tag = entry.Tag;
+                kept = true;
                 return entry.Value;
             }
 
             slot = (slot + 1) & mask;
         }
 
-        var value = System.Text.Encoding.UTF8.GetString(utf8);
-        tag = tagIfNew?.Invoke(value) ?? 0;
-        if (_count < MaxEntries)
+        string value;
+        if (_backing is null)
+        {
+            value = System.Text.Encoding.UTF8.GetString(utf8);
+            tag = tagIfNew?.Invoke(value) ?? 0;
+            kept = _count < MaxEntries;
+        }
+        else
+        {
+            lock (_backing)
+            {
+                value = _backing.Intern(utf8, out tag, tagIfNew, out kept);
+            }
+        }
+
+        if (kept && _count < MaxEntries)
         {
             _slots[slot] = new Entry(utf8.ToArray(), value, tag, hash);
             if (++_count * 2 > _slots.Length)

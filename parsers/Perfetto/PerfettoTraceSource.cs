@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using BinderTrace.Events;
 using ZstdSharp;
@@ -12,7 +13,7 @@ namespace BinderTrace.Parsers.Perfetto;
 /// Events come out in timestamp order (each bundle sorted, the CPUs merged by <see cref="CpuMerge"/>). Memory
 /// is bounded by the largest packet (after decompression) and the merge window.
 /// </summary>
-internal sealed class PerfettoTraceSource : ITraceEventSource
+internal sealed class PerfettoTraceSource : ITraceEventBatchSource
 {
     /// <summary>A compressed packet that inflates past this is an error, not an allocation.</summary>
     private const int MaxDecompressedBytes = 256 << 20;
@@ -33,6 +34,8 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
     private const int CompressedPackets = 50;
     private const int ZstdCompressedPackets = 133;
 
+    private TraceEvent[]? _batch;
+    private ExceptionDispatchInfo? _pendingError;
     private readonly Stream _stream;
     private readonly DetectedInput _input;
     private readonly TracePacketReader _packets;
@@ -84,6 +87,9 @@ internal sealed class PerfettoTraceSource : ITraceEventSource
         Diagnostics.EventsRead++;
         return true;
     }
+
+    /// <summary>Filled one event at a time: packets are decoded in stream order, not per CPU concurrently.</summary>
+    public ReadOnlySpan<TraceEvent> ReadBatch() => OneByOneBatch.Read(this, ref _batch, ref _pendingError);
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using BinderTrace.Events;
 using Microsoft.Win32.SafeHandles;
 
@@ -10,11 +11,13 @@ namespace BinderTrace.Parsers.TraceDat;
 /// <see cref="NamedFieldEvents"/>; others become generic events with a <c>name=value</c> payload. Comms come
 /// from the file's cmdlines table and from sched_switch as it is read.
 /// </summary>
-public sealed class TraceDatSource : ITraceEventSource
+public sealed class TraceDatSource : ITraceEventBatchSource
 {
     private const string UnknownComm = "<...>";
 
     private readonly SafeFileHandle _file;
+    private TraceEvent[]? _batch;
+    private ExceptionDispatchInfo? _pendingError;
     private readonly IDisposable? _owner;
     private readonly string _sourceName;
     private readonly ParseOptions _options;
@@ -106,6 +109,8 @@ public sealed class TraceDatSource : ITraceEventSource
             }
         }
 
+        // TryDequeue leaves 0 in _head when the queue is empty: without this, a call after the end re-read CPU 0.
+        _head = -1;
         traceEvent = default;
         return false;
     }
@@ -130,6 +135,9 @@ public sealed class TraceDatSource : ITraceEventSource
             _head = -1;
         }
     }
+
+    /// <summary>Filled one event at a time: records are decoded in merged order, not per CPU concurrently.</summary>
+    public ReadOnlySpan<TraceEvent> ReadBatch() => OneByOneBatch.Read(this, ref _batch, ref _pendingError);
 
     public void Dispose()
     {
