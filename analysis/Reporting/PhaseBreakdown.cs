@@ -24,22 +24,25 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
     private readonly Dictionary<string, TraceAnalyzer> _analyzers = new(StringComparer.Ordinal);
     private readonly AnalysisOptions _phaseOptions = options with { PhaseBreakdown = false, RefuseUnknownProc = false };
 
+    // The analyzers of the phases open now, and how many open phases are past the limit: recomputed at markers only,
+    // because asking the tracker per event (a query over its names) cost more than the phases' analysis itself.
+    private readonly List<TraceAnalyzer> _open = [];
+    private int _openPastLimit;
+
     public void OnEvent(in TraceEvent e)
     {
-        var closing = e.Kind == EventKind.TracingMark ? _phases.OpenNames.ToList() : null;
-        if (_phases.OnEvent(e) && closing is not null)
+        if (e.Kind == EventKind.TracingMark)
         {
-            // The end marker belongs to the phase it closes, as it does under --phase.
-            foreach (var name in closing.Where(n => !_phases.IsOpen(n)))
-            {
-                AnalyzerOf(name)?.OnEvent(e);
-            }
+            OnMarker(e);
+            return;
         }
 
-        foreach (var name in _phases.OpenNames)
+        foreach (var analyzer in _open)
         {
-            AnalyzerOf(name)?.OnEvent(e);
+            analyzer.OnEvent(e);
         }
+
+        counters.Increment("phases_not_broken_down", _openPastLimit);
     }
 
     public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics) =>
@@ -51,6 +54,47 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
                 _analyzers[name].Finish(info, diagnostics)))
             .ToList();
 
+    private void OnMarker(in TraceEvent e)
+    {
+        var closing = _phases.OpenNames.ToList();
+        if (_phases.OnEvent(e))
+        {
+            // The end marker belongs to the phase it closes, as it does under --phase.
+            foreach (var name in closing.Where(n => !_phases.IsOpen(n)))
+            {
+                if (AnalyzerOf(name) is { } closed)
+                {
+                    closed.OnEvent(e);
+                }
+                else
+                {
+                    counters.Increment("phases_not_broken_down");
+                }
+            }
+        }
+
+        _open.Clear();
+        _openPastLimit = 0;
+        foreach (var name in _phases.OpenNames)
+        {
+            if (AnalyzerOf(name) is { } analyzer)
+            {
+                _open.Add(analyzer);
+            }
+            else
+            {
+                _openPastLimit++;
+            }
+        }
+
+        foreach (var analyzer in _open)
+        {
+            analyzer.OnEvent(e);
+        }
+
+        counters.Increment("phases_not_broken_down", _openPastLimit);
+    }
+
     private TraceAnalyzer? AnalyzerOf(string name)
     {
         if (_analyzers.TryGetValue(name, out var analyzer))
@@ -60,7 +104,6 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
 
         if (_analyzers.Count >= MaxPhases)
         {
-            counters.Increment("phases_not_broken_down");
             return null;
         }
 
