@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using BinderTrace.Events;
-using BinderTrace.Parsers;
 
 namespace BinderTrace.Pipeline;
 

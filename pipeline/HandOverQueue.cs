@@ -1,4 +1,4 @@
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Pipeline;
 
 /// <summary>
 /// A bounded first-in first-out hand-over between threads whose waiters block at once instead of spinning
