@@ -46,9 +46,6 @@ internal static class HtmlPage
         output.Write("</script>\n</body></html>\n");
     }
 
-    /// <summary>An mm as <c>report --json</c> spells it (16 hex digits).</summary>
-    public static string Hex(ulong mm) => mm.ToString("x16", CultureInfo.InvariantCulture);
-
     public static string Escape(string text) => WebUtility.HtmlEncode(text);
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

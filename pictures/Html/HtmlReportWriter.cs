@@ -104,7 +104,7 @@ public static class HtmlReportWriter
             output.Write("<tr>");
             HtmlPage.TextCell(output, b.Comm, path + ".comm");
             HtmlPage.JsonCell(output, path + ".pid", b.Pid);
-            HtmlPage.TextCell(output, HtmlPage.Hex(b.Mm), path + ".mm");
+            HtmlPage.TextCell(output, TraceReportJson.Hex(b.Mm), path + ".mm");
             HtmlPage.TextCell(output, LockModeNames.Of(b.Mode), path + ".mode");
             HtmlPage.TextCell(output, b.Binder ? "true" : "false", path + ".binder");
             HtmlPage.JsonCell(output, path + ".waits_blocked", b.WaitsBlocked);

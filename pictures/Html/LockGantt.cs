@@ -84,8 +84,8 @@ internal static class LockGantt
         var frame = new ChartFrame(Width, (shown.Count * LaneHeight) + 24, Left, Right);
         var x = frame.TimeScale(start, end);
         var ownerText = owner >= 0 ? $" (binder process {HtmlPage.Number(owner)})" : "";
-        output.Write($"<h3>mm {HtmlPage.Hex(mm)}{ownerText}</h3>");
-        frame.Open(output, "gantt", $" data-mm=\"{HtmlPage.Hex(mm)}\"");
+        output.Write($"<h3>mm {TraceReportJson.Hex(mm)}{ownerText}</h3>");
+        frame.Open(output, "gantt", $" data-mm=\"{TraceReportJson.Hex(mm)}\"");
         for (var i = 0; i < shown.Count; i++)
         {
             var y = i * LaneHeight;

@@ -188,7 +188,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
         _json.WriteStartObject("args");
         _json.WriteNumber("pid", pid);
         _json.WriteString("comm", comm);
-        _json.WriteString("mm", Hex(mm));
+        _json.WriteString("mm", TraceReportJson.Hex(mm));
         _json.WriteString("mode", LockModeNames.Of(mode));
         _json.WriteBoolean("binder", binder);
         return true;
@@ -379,7 +379,7 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
         foreach (var (mm, process) in _mmProcess)
         {
             var owner = owners.GetValueOrDefault(mm, -1);
-            NameProcess(process, owner >= 0 ? $"mmap_lock mm={Hex(mm)} (binder proc {owner})" : $"mmap_lock mm={Hex(mm)}");
+            NameProcess(process, owner >= 0 ? $"mmap_lock mm={TraceReportJson.Hex(mm)} (binder proc {owner})" : $"mmap_lock mm={TraceReportJson.Hex(mm)}");
         }
     }
 
@@ -549,7 +549,4 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
             _json.Flush();
         }
     }
-
-    private static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-
 }
