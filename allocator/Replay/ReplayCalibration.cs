@@ -22,7 +22,7 @@ internal sealed class ReplayCalibration
         "each shrinker pass walks the LRU until it has reclaimed as many pages as the traced pass did (or has visited every page once)",
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
         "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
-        "senders do not stall outside binder: the trace's long binder_transaction to alloc_buf gaps of a sender asleep in D state or off CPU (no tracepoint says which lock or why) are not replayed",
+        "a sender's wait between binder_transaction and its allocation's first traced step is replayed as workload (a sleep before the allocation) except the part other tasks' alloc->mutex sections explain, which the simulator models; the trace does not say why the rest was spent (off CPU or asleep on a lock without tracepoints)",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
@@ -146,6 +146,9 @@ internal sealed class ReplayCalibration
 
         return (costs, calibrated);
     }
+
+    /// <summary>The median of <see cref="PlainSendNs"/>: what a send that waits for nothing takes.</summary>
+    public long? PlainSendMedianNs => Median(PlainSendNs);
 
     public List<long> InstallWindows(bool firstOfSend) => firstOfSend ? FirstInstallWindowNs : LaterInstallWindowNs;
 

@@ -152,7 +152,8 @@ public sealed class ReplayValidationTests
     {
         var generated = ReplayValidationTable.Build(
             (kernel, capture) => ReplayHeadlines.From(Capture(kernel, capture).Real),
-            (kernel, capture, design) => RealAndReplay(kernel, capture, design).Replay);
+            (kernel, capture, design) => RealAndReplay(kernel, capture, design).Replay,
+            (kernel, capture) => Capture(kernel, capture).Workload.Stalls);
         var documented = ReplayValidationTable.Extract(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "replay-validation.md")));
 
         Assert.True(generated == documented, $"docs/replay-validation.md is not what the model gives; its generated block should read:\n{generated}");

@@ -1,0 +1,202 @@
+namespace BinderTrace.Allocator.Replay;
+
+/// <summary>
+/// Measures, per send, how long the sender took from <c>binder_transaction</c> to its allocation's first traced step
+/// (<c>binder_update_page_range</c>, an LRU or install bracket; <c>binder_transaction_alloc_buf</c> when the send
+/// touched no page), and how much of that time other tasks spent in the target process's allocator sections,
+/// where a sender can sleep on <c>alloc->mutex</c>. The simulator models that mutex, so only the rest is workload.
+/// Sections are what the trace brackets: each LRU and unmap bracket, and a send's whole allocation from its first
+/// traced step to its alloc_buf (on range designs the mutex covers the installs too). The state kept is the open
+/// sends and the sections that may still overlap one.
+/// </summary>
+internal sealed class SendStallMeter
+{
+    /// <summary>A process's closed sections are pruned once they are this many (only those no open send can overlap).</summary>
+    private const int PruneAt = 4096;
+
+    private readonly Dictionary<int, List<Section>> _closed = [];
+    private readonly Dictionary<int, OpenSend> _sending = [];
+    private readonly Dictionary<int, (int Proc, long Start)> _allocating = [];
+    private readonly Dictionary<int, (int Proc, long Start)> _brackets = [];
+    private readonly Dictionary<int, PreAllocation> _measured = [];
+
+    /// <summary>Which traced sections the design's alloc lock covers (how much of a stall the simulator models itself).</summary>
+    public enum AllocLockScope
+    {
+        /// <summary>A spinlock (6.8-6.13 <c>alloc->lock</c>): a sender cannot sleep on it.</summary>
+        None,
+
+        /// <summary><c>alloc->mutex</c> around the carve, LRU moves and the shrinker's unmap, installs outside (6.14+).</summary>
+        Brackets,
+
+        /// <summary><c>alloc->mutex</c> around the whole allocation, installs included (6.1).</summary>
+        WholeAllocation,
+    }
+
+    public static AllocLockScope ScopeOf(string? design) => design switch
+    {
+        "range-write" or "range-read" => AllocLockScope.WholeAllocation,
+        "page-concurrent" or "fault-deferred" => AllocLockScope.Brackets,
+        _ => AllocLockScope.None,
+    };
+
+    public void OnTransaction(int pid, int id, int targetProc, long ts)
+    {
+        _allocating.Remove(pid);
+        _sending[pid] = new OpenSend(id, targetProc, ts);
+    }
+
+    /// <summary>A binder page event or update_page_range of <paramref name="pid"/>: the first one ends its send's wait.</summary>
+    public void OnAllocatorEvent(int pid, long ts)
+    {
+        if (_sending.Remove(pid, out var send))
+        {
+            Measure(pid, send, ts);
+            _allocating[pid] = (send.Proc, ts);
+        }
+    }
+
+    public void OnBracketStart(int pid, int proc, long ts) => _brackets[pid] = (proc, ts);
+
+    public void OnBracketEnd(int pid, long ts)
+    {
+        if (_brackets.Remove(pid, out var b))
+        {
+            Close(b.Proc, new Section(pid, b.Start, ts, WholeAllocation: false));
+        }
+    }
+
+    public void OnAllocBuf(int pid, int id, long ts)
+    {
+        if (_sending.Remove(pid, out var send) && send.Id == id)
+        {
+            Measure(pid, send, ts);
+        }
+
+        if (_allocating.Remove(pid, out var a))
+        {
+            Close(a.Proc, new Section(pid, a.Start, ts, WholeAllocation: true));
+        }
+    }
+
+    /// <summary>
+    /// A non-binder mmap_lock hold (wait included) of <paramref name="pid"/> that ended: the part inside its send's
+    /// wait is replayed as that hold, so it is not stall.
+    /// </summary>
+    public void OnOwnLockHold(int pid, long startLocking, long end)
+    {
+        if (_sending.TryGetValue(pid, out var send))
+        {
+            send.OwnHoldNs += Math.Max(0, end - Math.Max(startLocking, send.Start));
+        }
+    }
+
+    /// <summary>
+    /// The stall replayed as workload for a send: its measured wait, less what <paramref name="scope"/>'s sections
+    /// of other tasks explain, less <paramref name="baselineNs"/> (the time a send that waits for nothing takes,
+    /// which the simulator charges as carve cost). Null when the send was never measured.
+    /// </summary>
+    public (long StallNs, long WaitNs, long ExplainedNs)? StallOf(int id, AllocLockScope scope, long baselineNs)
+    {
+        if (!_measured.TryGetValue(id, out var m))
+        {
+            return null;
+        }
+
+        var explained = scope switch
+        {
+            AllocLockScope.WholeAllocation => m.UnderWholeAllocationNs,
+            AllocLockScope.Brackets => m.UnderBracketsNs,
+            _ => 0,
+        };
+        return (Math.Max(0, m.WaitNs - explained - baselineNs), m.WaitNs, explained);
+    }
+
+    private void Measure(int pid, OpenSend send, long end)
+    {
+        var wait = Math.Max(0, end - send.Start - send.OwnHoldNs);
+        var all = new List<(long Start, long End, bool WholeAllocation)>();
+        if (_closed.TryGetValue(send.Proc, out var closed))
+        {
+            for (var i = closed.Count - 1; i >= 0 && closed[i].End >= send.Start; i--)
+            {
+                if (closed[i].Pid != pid)
+                {
+                    all.Add((closed[i].Start, closed[i].End, closed[i].WholeAllocation));
+                }
+            }
+        }
+
+        foreach (var (other, a) in _allocating)
+        {
+            if (other != pid && a.Proc == send.Proc)
+            {
+                all.Add((a.Start, end, true));
+            }
+        }
+
+        foreach (var (other, b) in _brackets)
+        {
+            if (other != pid && b.Proc == send.Proc)
+            {
+                all.Add((b.Start, end, false));
+            }
+        }
+
+        var whole = Covered(all, send.Start, end);
+        var brackets = Covered(all.Where(s => !s.WholeAllocation).ToList(), send.Start, end);
+        _measured[send.Id] = new PreAllocation(wait, Math.Min(wait, whole), Math.Min(wait, brackets));
+    }
+
+    /// <summary>How much of [from, to] the union of <paramref name="sections"/> covers.</summary>
+    private static long Covered(List<(long Start, long End, bool WholeAllocation)> sections, long from, long to)
+    {
+        sections.Sort((x, y) => x.Start.CompareTo(y.Start));
+        long covered = 0;
+        var reached = from;
+        foreach (var (start, end, _) in sections)
+        {
+            var s = Math.Max(start, reached);
+            var e = Math.Min(end, to);
+            if (e > s)
+            {
+                covered += e - s;
+                reached = e;
+            }
+        }
+
+        return covered;
+    }
+
+    private void Close(int proc, Section section)
+    {
+        if (!_closed.TryGetValue(proc, out var list))
+        {
+            list = [];
+            _closed[proc] = list;
+        }
+
+        list.Add(section);
+        if (list.Count >= PruneAt)
+        {
+            var oldest = _sending.Count == 0 ? long.MaxValue : _sending.Values.Min(s => s.Start);
+            list.RemoveAll(s => s.End < oldest);
+        }
+    }
+
+    private sealed record Section(int Pid, long Start, long End, bool WholeAllocation);
+
+    /// <summary>A send's wait and how much of it other tasks' sections covered, per alloc-lock scope.</summary>
+    private sealed record PreAllocation(long WaitNs, long UnderWholeAllocationNs, long UnderBracketsNs);
+
+    private sealed class OpenSend(int id, int proc, long start)
+    {
+        public int Id { get; } = id;
+
+        public int Proc { get; } = proc;
+
+        public long Start { get; } = start;
+
+        public long OwnHoldNs { get; set; }
+    }
+}
