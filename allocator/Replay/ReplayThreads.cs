@@ -121,7 +121,9 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         }
 
         var request = new AllocationRequest { DataSize = a.DataSize, OffsetsSize = a.OffsetsSize, OneWay = a.OneWay, SenderPid = self.Tgid };
+        self.MutexWakeLatencyNs = a.LockWakeLatencyNs > 0 ? a.LockWakeLatencyNs : -1;
         yield return Step.Call(design.Allocate(c, self, target, request));
+        self.MutexWakeLatencyNs = -1;
         if (request.Result.Status != BufferAllocationStatus.Ok)
         {
             Fail(delivery);

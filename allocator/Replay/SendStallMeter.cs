@@ -19,6 +19,10 @@ internal sealed class SendStallMeter
     private readonly Dictionary<int, (int Proc, long Start)> _allocating = [];
     private readonly Dictionary<int, (int Proc, long Start)> _brackets = [];
     private readonly Dictionary<int, PreAllocation> _measured = [];
+    private readonly HashSet<(int Proc, int Pid)> _binderUsers = [];
+
+    /// <summary>The trace has scheduler events: a send's sleeps and who woke it are known.</summary>
+    public bool SawScheduler { get; private set; }
 
     /// <summary>Which traced sections the design's alloc lock covers (how much of a stall the simulator models itself).</summary>
     public enum AllocLockScope
@@ -43,12 +47,14 @@ internal sealed class SendStallMeter
     public void OnTransaction(int pid, int id, int targetProc, long ts)
     {
         _allocating.Remove(pid);
+        _binderUsers.Add((targetProc, pid));
         _sending[pid] = new OpenSend(id, targetProc, ts);
     }
 
     /// <summary>A binder page event or update_page_range of <paramref name="pid"/>: the first one ends its send's wait.</summary>
-    public void OnAllocatorEvent(int pid, long ts)
+    public void OnAllocatorEvent(int pid, int proc, long ts)
     {
+        _binderUsers.Add((proc, pid));
         if (_sending.Remove(pid, out var send))
         {
             Measure(pid, send, ts);
@@ -57,6 +63,34 @@ internal sealed class SendStallMeter
     }
 
     public void OnBracketStart(int pid, int proc, long ts) => _brackets[pid] = (proc, ts);
+
+    /// <summary>sched_switch: a waiting sender going off CPU, or coming back.</summary>
+    public void OnSwitch(int prevPid, bool prevAsleepUninterruptible, int nextPid, long ts)
+    {
+        SawScheduler = true;
+        if (_sending.TryGetValue(nextPid, out var back))
+        {
+            back.CameBack(ts);
+        }
+
+        if (_sending.TryGetValue(prevPid, out var off))
+        {
+            off.WentOff(ts, prevAsleepUninterruptible);
+        }
+    }
+
+    /// <summary>
+    /// sched_wakeup of <paramref name="wokenPid"/> by <paramref name="wakerPid"/>: a sender asleep in D state that a
+    /// binder task of the same target process wakes was waiting for a lock of that process (alloc->mutex, or on 6.1
+    /// the target's mmap_lock under it): the simulator models that wait. Other sleeps are not explained.
+    /// </summary>
+    public void OnWakeup(int wokenPid, int wakerPid, long ts)
+    {
+        if (_sending.TryGetValue(wokenPid, out var send))
+        {
+            send.Woken(ts, _binderUsers.Contains((send.Proc, wakerPid)));
+        }
+    }
 
     public void OnBracketEnd(int pid, long ts)
     {
@@ -96,20 +130,21 @@ internal sealed class SendStallMeter
     /// of other tasks explain, less <paramref name="baselineNs"/> (the time a send that waits for nothing takes,
     /// which the simulator charges as carve cost). Null when the send was never measured.
     /// </summary>
-    public (long StallNs, long WaitNs, long ExplainedNs)? StallOf(int id, AllocLockScope scope, long baselineNs)
+    public (long StallNs, long WaitNs, long ExplainedNs, long LockWakeNs)? StallOf(int id, AllocLockScope scope, long baselineNs)
     {
         if (!_measured.TryGetValue(id, out var m))
         {
             return null;
         }
 
-        var explained = scope switch
+        var explained = SawScheduler ? m.SleptOnLockNs : scope switch
         {
             AllocLockScope.WholeAllocation => m.UnderWholeAllocationNs,
             AllocLockScope.Brackets => m.UnderBracketsNs,
             _ => 0,
         };
-        return (Math.Max(0, m.WaitNs - explained - baselineNs), m.WaitNs, explained);
+        var lockWake = SawScheduler ? m.LockWakeNs : 0;
+        return (Math.Max(0, m.WaitNs - explained - lockWake - baselineNs), m.WaitNs, explained, lockWake);
     }
 
     private void Measure(int pid, OpenSend send, long end)
@@ -145,7 +180,7 @@ internal sealed class SendStallMeter
 
         var whole = Covered(all, send.Start, end);
         var brackets = Covered(all.Where(s => !s.WholeAllocation).ToList(), send.Start, end);
-        _measured[send.Id] = new PreAllocation(wait, Math.Min(wait, whole), Math.Min(wait, brackets));
+        _measured[send.Id] = new PreAllocation(wait, Math.Min(wait, whole), Math.Min(wait, brackets), Math.Min(wait, send.SleptOnLockNs), Math.Min(wait - Math.Min(wait, send.SleptOnLockNs), send.LockWakeNs));
     }
 
     /// <summary>How much of [from, to] the union of <paramref name="sections"/> covers.</summary>
@@ -187,7 +222,7 @@ internal sealed class SendStallMeter
     private sealed record Section(int Pid, long Start, long End, bool WholeAllocation);
 
     /// <summary>A send's wait and how much of it other tasks' sections covered, per alloc-lock scope.</summary>
-    private sealed record PreAllocation(long WaitNs, long UnderWholeAllocationNs, long UnderBracketsNs);
+    private sealed record PreAllocation(long WaitNs, long UnderWholeAllocationNs, long UnderBracketsNs, long SleptOnLockNs, long LockWakeNs);
 
     private sealed class OpenSend(int id, int proc, long start)
     {
@@ -198,5 +233,43 @@ internal sealed class SendStallMeter
         public long Start { get; } = start;
 
         public long OwnHoldNs { get; set; }
+
+        /// <summary>D-state sleeps ended by a wakeup from a binder task of the same process (switch-out to wakeup).</summary>
+        public long SleptOnLockNs { get; private set; }
+
+        /// <summary>Wakeup to switch-in after those sleeps: how long the woken sender waited for a CPU.</summary>
+        public long LockWakeNs { get; private set; }
+
+        private long _offAt = -1;
+        private bool _offAsleep;
+        private long _lockWokenAt = -1;
+
+        public void WentOff(long ts, bool uninterruptible)
+        {
+            _offAt = ts;
+            _offAsleep = uninterruptible;
+        }
+
+        public void Woken(long ts, bool byLockUser)
+        {
+            if (_offAt >= 0 && _offAsleep && byLockUser)
+            {
+                SleptOnLockNs += Math.Max(0, ts - _offAt);
+                _lockWokenAt = ts;
+            }
+
+            _offAt = -1;
+        }
+
+        public void CameBack(long ts)
+        {
+            if (_lockWokenAt >= 0)
+            {
+                LockWakeNs += Math.Max(0, ts - _lockWokenAt);
+            }
+
+            _lockWokenAt = -1;
+            _offAt = -1;
+        }
     }
 }

@@ -1,7 +1,7 @@
 namespace BinderTrace.Allocator.Replay;
 
 /// <summary>Sets each replayed send's stall from <see cref="SendStallMeter"/> and sums what was replayed and what was left to the simulator.</summary>
-internal sealed class SendStallTally(SendStallMeter.AllocLockScope scope, long baselineNs)
+internal sealed class SendStallTally(string method, SendStallMeter.AllocLockScope scope, long baselineNs)
 {
     /// <summary>Waits longer than this are the multi-millisecond stalls the validation document counts.</summary>
     private const long LongNs = 1_000_000;
@@ -9,6 +9,7 @@ internal sealed class SendStallTally(SendStallMeter.AllocLockScope scope, long b
     private int _sends;
     private long _waitNs;
     private long _explainedNs;
+    private long _lockWakeNs;
     private int _replayed;
     private long _replayedNs;
     private int _long;
@@ -24,6 +25,7 @@ internal sealed class SendStallTally(SendStallMeter.AllocLockScope scope, long b
         _sends++;
         _waitNs += m.WaitNs;
         _explainedNs += m.ExplainedNs;
+        _lockWakeNs += m.LockWakeNs;
         if (m.StallNs > 0)
         {
             _replayed++;
@@ -36,8 +38,8 @@ internal sealed class SendStallTally(SendStallMeter.AllocLockScope scope, long b
             _longNs += m.StallNs;
         }
 
-        return send with { StallNs = m.StallNs };
+        return send with { StallNs = m.StallNs, LockWakeLatencyNs = m.LockWakeNs };
     }
 
-    public SendStalls Summary() => new(scope.ToString(), baselineNs, _sends, _waitNs, _explainedNs, _replayed, _replayedNs, _long, _longNs);
+    public SendStalls Summary() => new(method, baselineNs, _sends, _waitNs, _explainedNs, _lockWakeNs, _replayed, _replayedNs, _long, _longNs);
 }

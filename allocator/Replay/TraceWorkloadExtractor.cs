@@ -86,6 +86,13 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             case EventKind.BinderUnmapKernelEnd:
                 OnPage(e);
                 break;
+            case EventKind.SchedSwitch:
+                var sw = e.SchedSwitch;
+                _stalls.OnSwitch(sw.PrevPid, (sw.PrevState & TaskState.DiskSleep) != 0, sw.NextPid, e.Timestamp);
+                break;
+            case EventKind.SchedWakeup:
+                _stalls.OnWakeup(e.SchedWakeup.Pid, e.Pid, e.Timestamp);
+                break;
         }
     }
 
@@ -102,7 +109,9 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             .Select(proc => new ReplayProcess(proc, MmOf(proc, mmOwner), MappingBytes()))
             .ToList();
         var threads = new List<ReplayThread>();
-        var stalls = new SendStallTally(SendStallMeter.ScopeOf(traceDesign), _calibration.PlainSendMedianNs ?? 0);
+        var scope = SendStallMeter.ScopeOf(traceDesign);
+        var method = _stalls.SawScheduler ? "sleeps woken by binder" : $"sections ({scope})";
+        var stalls = new SendStallTally(method, scope, _calibration.PlainSendMedianNs ?? 0);
         foreach (var task in _tasks.Values.OrderBy(t => t.Pid))
         {
             var kept = task.Actions.Where(a => Keep(a, mmOwner, binderProcs)).Select(a => a.Kind == ReplayActionKind.Send ? stalls.Apply(_stalls, a) : a);
@@ -223,7 +232,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var task = Task(e);
         MarkBinder(task, r.Proc);
         _pageProcs.Add(r.Proc);
-        _stalls.OnAllocatorEvent(task.Pid, e.Timestamp);
+        _stalls.OnAllocatorEvent(task.Pid, r.Proc, e.Timestamp);
     }
 
     private void OnPage(in TraceEvent e)
@@ -232,7 +241,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var task = Task(e);
         MarkBinder(task, p.Proc);
         _pageProcs.Add(p.Proc);
-        _stalls.OnAllocatorEvent(task.Pid, e.Timestamp);
+        _stalls.OnAllocatorEvent(task.Pid, p.Proc, e.Timestamp);
         task.PageEventsSinceTransaction |= e.Kind is EventKind.BinderAllocPageStart or EventKind.BinderAllocLruStart;
         switch (e.Kind)
         {
