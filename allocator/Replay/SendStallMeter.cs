@@ -14,6 +14,9 @@ internal sealed class SendStallMeter
     /// <summary>A process's closed sections are pruned once they are this many (only those no open send can overlap).</summary>
     private const int PruneAt = 4096;
 
+    /// <summary>Per process: the size at which its sections are next pruned (doubles while a stale send keeps them).</summary>
+    private readonly Dictionary<int, int> _pruneAt = [];
+
     private readonly Dictionary<int, List<Section>> _closed = [];
     private readonly Dictionary<int, OpenSend> _sending = [];
     private readonly Dictionary<int, (int Proc, long Start)> _allocating = [];
@@ -212,10 +215,13 @@ internal sealed class SendStallMeter
         }
 
         list.Add(section);
-        if (list.Count >= PruneAt)
+        if (list.Count >= _pruneAt.GetValueOrDefault(proc, PruneAt))
         {
+            // A send whose alloc_buf never came (failed, or cut by the trace end) keeps its sections; doubling the
+            // threshold keeps the pruning linear overall.
             var oldest = _sending.Count == 0 ? long.MaxValue : _sending.Values.Min(s => s.Start);
             list.RemoveAll(s => s.End < oldest);
+            _pruneAt[proc] = Math.Max(PruneAt, list.Count * 2);
         }
     }
 

@@ -79,4 +79,23 @@ public sealed class SendStallMeterTests
         Assert.Equal((0L, 30L, 0L, 0L), meter.StallOf(6, SendStallMeter.AllocLockScope.None, Baseline));
         Assert.Null(meter.StallOf(7, SendStallMeter.AllocLockScope.None, Baseline));
     }
+
+    [Fact]
+    public void A_send_that_never_allocated_does_not_stop_later_sends_from_being_measured()
+    {
+        var meter = new SendStallMeter();
+        meter.OnTransaction(15, 8, Server, 0); // never reaches alloc_buf: keeps every later section prunable only by doubling
+        for (var i = 0; i < 10_000; i++)
+        {
+            meter.OnBracketStart(20, Server, 1_000 + (i * 100));
+            meter.OnBracketEnd(20, 1_000 + (i * 100) + 40);
+        }
+
+        // Brackets [1000 + 100 i, 1040 + 100 i]; the send waits 500_000..500_500, which the brackets i = 4990..4994
+        // cover for 40 ns each: 200 explained, stall 500 - 200 - 50 = 250.
+        meter.OnTransaction(16, 9, Server, 500_000);
+        meter.OnAllocatorEvent(16, Server, 500_500);
+
+        Assert.Equal((250L, 500L, 200L, 0L), meter.StallOf(9, SendStallMeter.AllocLockScope.Brackets, Baseline));
+    }
 }
