@@ -3,11 +3,11 @@ namespace BinderTrace.Allocator.Replay;
 /// <summary>
 /// Measures, per send, how long the sender took from <c>binder_transaction</c> to its allocation's first traced step
 /// (<c>binder_update_page_range</c>, an LRU or install bracket; <c>binder_transaction_alloc_buf</c> when the send
-/// touched no page), and how much of that time other tasks spent in the target process's allocator sections,
-/// where a sender can sleep on <c>alloc->mutex</c>. The simulator models that mutex, so only the rest is workload.
-/// Sections are what the trace brackets: each LRU and unmap bracket, and a send's whole allocation from its first
-/// traced step to its alloc_buf (on range designs the mutex covers the installs too). The state kept is the open
-/// sends and the sections that may still overlap one.
+/// touched no page), and which part of that wait the simulator models itself. With scheduler events: the sender's
+/// D-state sleeps that a binder task of the target process ended (a wait for that process's lock), and apart from
+/// them the CPU wait after such a wake-up. Without: the time other tasks spent in the target's allocator sections
+/// (each LRU and unmap bracket, and a send's whole allocation from its first traced step to its alloc_buf, which
+/// range designs run under the mutex). The state kept is the open sends and the sections that may still overlap one.
 /// </summary>
 internal sealed class SendStallMeter
 {
@@ -129,9 +129,10 @@ internal sealed class SendStallMeter
     }
 
     /// <summary>
-    /// The stall replayed as workload for a send: its measured wait, less what <paramref name="scope"/>'s sections
-    /// of other tasks explain, less <paramref name="baselineNs"/> (the time a send that waits for nothing takes,
-    /// which the simulator charges as carve cost). Null when the send was never measured.
+    /// The stall replayed as workload for a send: its measured wait, less its lock sleeps and the CPU wait after them
+    /// (with scheduler events) or less what <paramref name="scope"/>'s sections of other tasks cover (without), less
+    /// <paramref name="baselineNs"/> (the time a send that waits for nothing takes, which the simulator charges as
+    /// carve cost). Null when the send was never measured.
     /// </summary>
     public (long StallNs, long WaitNs, long ExplainedNs, long LockWakeNs)? StallOf(int id, AllocLockScope scope, long baselineNs)
     {
