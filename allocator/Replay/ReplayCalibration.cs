@@ -22,7 +22,7 @@ internal sealed class ReplayCalibration
         "each shrinker pass walks the LRU until it has reclaimed as many pages as the traced pass did (or has visited every page once)",
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
         "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
-        "senders do not stall outside binder: the trace's long binder_transaction to alloc_buf gaps of a sender asleep in D state or off CPU (no tracepoint says which lock or why) are not replayed",
+        "a sender's wait between binder_transaction and its allocation's first traced step: its D-state sleeps that a binder task of the target process ended are lock waits the simulator models (not replayed); its CPU wait after such a wake-up is replayed as its wake latency on the simulated alloc mutex; the rest, less the plain-send median, is replayed as a sleep before the allocation (preempted, on CPU or asleep on something else: the trace does not say why); without scheduler events, other tasks' alloc->mutex sections stand in for the sleeps",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
@@ -146,6 +146,9 @@ internal sealed class ReplayCalibration
 
         return (costs, calibrated);
     }
+
+    /// <summary>The median of <see cref="PlainSendNs"/>: what a send that waits for nothing takes.</summary>
+    public long? PlainSendMedianNs => Median(PlainSendNs);
 
     public List<long> InstallWindows(bool firstOfSend) => firstOfSend ? FirstInstallWindowNs : LaterInstallWindowNs;
 

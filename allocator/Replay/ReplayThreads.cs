@@ -115,8 +115,15 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         }
 
         c.Emitter.Transaction(self, new TransactionEvent(a.TransactionId, a.TargetNode, a.TargetProc, a.TargetThread, a.Reply ? 1 : 0, a.OneWay ? 1u : 0u, a.Code));
+        if (a.StallNs > 0)
+        {
+            yield return Step.Sleep(a.StallNs);
+        }
+
         var request = new AllocationRequest { DataSize = a.DataSize, OffsetsSize = a.OffsetsSize, OneWay = a.OneWay, SenderPid = self.Tgid };
+        self.MutexWakeLatencyNs = a.LockWakeLatencyNs > 0 ? a.LockWakeLatencyNs : -1;
         yield return Step.Call(design.Allocate(c, self, target, request));
+        self.MutexWakeLatencyNs = -1;
         if (request.Result.Status != BufferAllocationStatus.Ok)
         {
             Fail(delivery);

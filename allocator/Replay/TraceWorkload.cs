@@ -65,6 +65,19 @@ public sealed record ReplayAction(ReplayActionKind Kind, long RealStartNs, long 
     public long DowngradedReadNs { get; init; }
 
     public bool Downgraded { get; init; }
+
+    /// <summary>
+    /// Send: time the sender spends before its allocation, replayed as workload (see <see cref="SendStalls"/>): the
+    /// traced binder_transaction → first allocator step, less other tasks' alloc-lock sections and the plain-send time.
+    /// </summary>
+    public long StallNs { get; init; }
+
+    /// <summary>
+    /// Send: how long the sender took to get a CPU after a binder task woke it from a lock in the trace (sched_wakeup
+    /// to sched_switch in). Replayed as the time it takes to run when the simulated alloc mutex wakes it, so a
+    /// convoy behind the mutex forms where the design makes the sender sleep; 0 when the trace shows none.
+    /// </summary>
+    public long LockWakeLatencyNs { get; init; }
 }
 
 /// <summary>A traced thread and its script, in trace order. <see cref="Tgid"/> is -1 when the trace never showed its process.</summary>
@@ -83,6 +96,15 @@ public sealed record ShrinkerRun(long RealStartNs, int Pid, string Comm, IReadOn
 {
     public int PagesReclaimed => PagesByProc.Values.Sum();
 }
+
+/// <summary>
+/// How the senders' waits before their allocations were split. <paramref name="AllocLockScope"/> names the trace
+/// design's alloc lock coverage whose sections (other tasks' LRU and unmap brackets, and on range designs their whole
+/// allocations) explain part of a wait: the simulator models that lock, so that part is not replayed. The rest, less
+/// <paramref name="BaselineNs"/> (median plain send, charged as carve cost), is replayed as each send's stall.
+/// </summary>
+public sealed record SendStalls(
+    string Method, long BaselineNs, int Sends, long WaitNs, long LockExplainedNs, long LockWakeNs, int Replayed, long ReplayedNs, int LongReplayed, long LongReplayedNs);
 
 /// <summary>
 /// A simulator cost measured in the trace: which parameter, the measured value, the measurement it came from, and
@@ -121,6 +143,9 @@ public sealed record TraceWorkload
 
     /// <summary>What the trace does not show and what was assumed instead, one sentence each.</summary>
     public required IReadOnlyList<string> Assumptions { get; init; }
+
+    /// <summary>The senders' measured waits before their allocations and the part replayed as workload.</summary>
+    public SendStalls Stalls { get; init; } = new("none", 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Events of the trace that the replay leaves out, by reason, with counts.</summary>
     public required IReadOnlyDictionary<string, long> NotReplayed { get; init; }

@@ -26,6 +26,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
     private readonly List<ShrinkerRun> _shrinkerRuns = [];
     private readonly Dictionary<string, long> _notReplayed = [];
     private readonly ReplayCalibration _calibration = new();
+    private readonly SendStallMeter _stalls = new();
     private long _lastUnmapNs = long.MinValue;
     private long _first = -1;
     private long _last = -1;
@@ -85,6 +86,13 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             case EventKind.BinderUnmapKernelEnd:
                 OnPage(e);
                 break;
+            case EventKind.SchedSwitch:
+                var sw = e.SchedSwitch;
+                _stalls.OnSwitch(sw.PrevPid, (sw.PrevState & TaskState.DiskSleep) != 0, sw.NextPid, e.Timestamp);
+                break;
+            case EventKind.SchedWakeup:
+                _stalls.OnWakeup(e.SchedWakeup.Pid, e.Pid, e.Timestamp);
+                break;
         }
     }
 
@@ -101,9 +109,13 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             .Select(proc => new ReplayProcess(proc, MmOf(proc, mmOwner), MappingBytes()))
             .ToList();
         var threads = new List<ReplayThread>();
+        var scope = SendStallMeter.ScopeOf(traceDesign);
+        var method = _stalls.SawScheduler ? "sleeps woken by binder" : $"sections ({scope})";
+        var stalls = new SendStallTally(method, scope, _calibration.PlainSendMedianNs ?? 0);
         foreach (var task in _tasks.Values.OrderBy(t => t.Pid))
         {
-            var actions = SendsFirstWithinTies(task.Actions.Where(a => Keep(a, mmOwner, binderProcs)).ToList());
+            var kept = task.Actions.Where(a => Keep(a, mmOwner, binderProcs)).Select(a => a.Kind == ReplayActionKind.Send ? stalls.Apply(_stalls, a) : a);
+            var actions = SendsFirstWithinTies(kept.ToList());
             if (actions.Count > 0)
             {
                 threads.Add(new ReplayThread(task.Pid, task.Tgid, task.Comm, actions));
@@ -130,6 +142,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             Costs = costs,
             Calibrated = calibrated,
             Assumptions = ReplayCalibration.Assumptions,
+            Stalls = stalls.Summary(),
             NotReplayed = _notReplayed,
         };
     }
@@ -156,6 +169,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         _sends[t.DebugId] = new PendingSend(e.Timestamp, t, task.Pid, task.Actions.Count);
         task.Actions.Add(new ReplayAction(ReplayActionKind.Send, e.Timestamp, e.Timestamp) { TransactionId = t.DebugId });
         _transactionTarget[t.DebugId] = t.ToProc;
+        _stalls.OnTransaction(task.Pid, t.DebugId, t.ToProc, e.Timestamp);
         task.PageEventsSinceTransaction = false;
         task.FirstInstallPending = true;
         if (t.Reply != 0 && t.ToThread > 0)
@@ -167,6 +181,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
     private void OnAllocBuf(in TraceEvent e)
     {
         var b = e.Buffer;
+        _stalls.OnAllocBuf(e.Pid, b.DebugId, e.Timestamp);
         if (!_sends.Remove(b.DebugId, out var send) || send.Pid != e.Pid)
         {
             Count("binder_transaction_alloc_buf without its binder_transaction (sent before the trace began)", 1);
@@ -217,6 +232,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var task = Task(e);
         MarkBinder(task, r.Proc);
         _pageProcs.Add(r.Proc);
+        _stalls.OnAllocatorEvent(task.Pid, r.Proc, e.Timestamp);
     }
 
     private void OnPage(in TraceEvent e)
@@ -225,6 +241,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var task = Task(e);
         MarkBinder(task, p.Proc);
         _pageProcs.Add(p.Proc);
+        _stalls.OnAllocatorEvent(task.Pid, p.Proc, e.Timestamp);
         task.PageEventsSinceTransaction |= e.Kind is EventKind.BinderAllocPageStart or EventKind.BinderAllocLruStart;
         switch (e.Kind)
         {
@@ -240,6 +257,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 break;
             case EventKind.BinderAllocLruStart or EventKind.BinderFreeLruStart or EventKind.BinderUnmapUserStart or EventKind.BinderUnmapKernelStart:
                 task.BracketStart = e.Timestamp;
+                _stalls.OnBracketStart(task.Pid, p.Proc, e.Timestamp);
                 if (e.Kind == EventKind.BinderUnmapKernelStart)
                 {
                     OnReclaim(e);
@@ -248,14 +266,17 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 break;
             case EventKind.BinderAllocLruEnd or EventKind.BinderFreeLruEnd when task.BracketStart >= 0:
                 _calibration.LruOpNs.Add(e.Timestamp - task.BracketStart);
+                _stalls.OnBracketEnd(task.Pid, e.Timestamp);
                 AddToHolds(task, e.Timestamp - task.BracketStart, window: false);
                 task.BracketStart = -1;
                 break;
             case EventKind.BinderUnmapUserEnd when task.BracketStart >= 0:
                 _calibration.ZapNs.Add(e.Timestamp - task.BracketStart);
+                _stalls.OnBracketEnd(task.Pid, e.Timestamp);
                 task.BracketStart = -1;
                 break;
             case EventKind.BinderUnmapKernelEnd:
+                _stalls.OnBracketEnd(task.Pid, e.Timestamp);
                 task.BracketStart = -1;
                 break;
         }
@@ -349,6 +370,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             return;
         }
 
+        _stalls.OnOwnLockHold(task.Pid, hold.StartLocking, now);
         task.MmVotes[mm] = task.MmVotes.GetValueOrDefault(mm) + 1;
         task.Actions.Add(new ReplayAction(ReplayActionKind.MmapHold, hold.StartLocking, now)
         {

@@ -36,6 +36,8 @@ internal abstract class SimLock(Scheduler scheduler, string name)
     }
 
     /// <summary>Wakes the head waiter without giving it the lock: it competes again when it runs.</summary>
+    protected SimTask HeadWaiter => _waiters.First!.Value.Task;
+
     protected SimTask WakeHeadToRetry(long latencyNs = -1)
     {
         var (task, mode) = _waiters.First!.Value;
@@ -102,7 +104,10 @@ internal sealed class SimMutex(Scheduler scheduler, string name) : SimLock(sched
         _owner = null;
         if (WaiterCount > 0)
         {
-            WakeHeadToRetry();
+            var head = HeadWaiter;
+            var latency = head.MutexWakeLatencyNs;
+            head.MutexWakeLatencyNs = -1;
+            WakeHeadToRetry(latency);
         }
     }
 }

@@ -35,6 +35,12 @@ internal sealed class SimTask
 
     public LockMode RetryMode { get; set; }
 
+    /// <summary>
+    /// How long this task takes to run the next time a mutex unlock wakes it, or -1 for the scheduler's wake latency
+    /// (a replayed send sets the trace's measured value; used once).
+    /// </summary>
+    public long MutexWakeLatencyNs { get; set; } = -1;
+
     public void Push(IEnumerator<Step> callee) => _stack.Push(callee);
 
     /// <summary>The next step of the innermost coroutine; finished coroutines are popped. False when the task is done.</summary>

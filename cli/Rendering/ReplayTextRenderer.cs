@@ -56,6 +56,9 @@ internal static class ReplayTextRenderer
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Parameter} {(c.Applied ? "=" : "measured")} {c.ValueNs} ns  ({c.Source})"));
         }
 
+        var s = workload.Stalls;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"senders' waits before their allocation (binder_transaction to the first allocator step): {s.Sends} sends, {s.WaitNs} ns; lock waits left to the simulator ({s.Method}) {s.LockExplainedNs} ns; CPU wait after those wake-ups, replayed on the mutex wake {s.LockWakeNs} ns; replayed as stalls (less the plain-send median {s.BaselineNs} ns) {s.ReplayedNs} ns in {s.Replayed} sends, {s.LongReplayed} over 1 ms"));
         output.WriteLine("not in the trace, assumed:");
         foreach (var a in workload.Assumptions)
         {

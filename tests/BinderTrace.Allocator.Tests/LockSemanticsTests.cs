@@ -118,6 +118,35 @@ public sealed class LockSemanticsTests
         ], lines);
     }
 
+    [Fact]
+    public void Mutex_waiter_with_its_own_wake_latency_runs_that_long_after_the_unlock_once()
+    {
+        var scheduler = new Scheduler(4, 5, 0);
+        var mutex = new SimMutex(scheduler, "alloc->mutex");
+        var order = new List<string>();
+
+        // A holds 0-100; B (own wake latency 1000) queues at 10, C at 20. A's unlock wakes B, which runs at
+        // 100 + 1000 = 1100 and holds to 1200; B's unlock wakes C with the scheduler's 5: 1205.
+        Start(scheduler, 1, 0, t => MutexHold(t, mutex, 100, "A", order, scheduler));
+        var b = Start(scheduler, 2, 10, t => MutexHold(t, mutex, 100, "B", order, scheduler));
+        b.MutexWakeLatencyNs = 1_000;
+        Start(scheduler, 3, 20, t => MutexHold(t, mutex, 100, "C", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "B@1100", "C@1205"], order);
+        Assert.Equal(-1, b.MutexWakeLatencyNs);
+    }
+
+    private static IEnumerable<Step> MutexHold(SimTask t, SimMutex mutex, long ns, string name, List<string> order, Scheduler scheduler)
+    {
+        yield return Step.Acquire(mutex);
+        order.Add($"{name}@{scheduler.Now}");
+        yield return Step.Run(ns);
+        mutex.Release(t, LockMode.Write);
+    }
+
     private static IEnumerable<Step> WriterHold(DesignHarness h, SimTask t)
     {
         yield return Step.Acquire(h.Process.MmapLock, LockMode.Write);
@@ -125,11 +154,12 @@ public sealed class LockSemanticsTests
         h.Process.MmapLock.Release(t, LockMode.Write);
     }
 
-    private static void Start(Scheduler scheduler, int pid, long at, Func<SimTask, IEnumerable<Step>> body)
+    private static SimTask Start(Scheduler scheduler, int pid, long at, Func<SimTask, IEnumerable<Step>> body)
     {
         var task = new SimTask(pid, pid, "t");
         task.Push(body(task).GetEnumerator());
         scheduler.Start(task, at);
+        return task;
     }
 
     private static Func<SimTask, IEnumerable<Step>> Hold(SimRwSemaphore rwsem, LockMode mode, long ns, string name, List<string> order, Scheduler scheduler) =>

@@ -29,28 +29,28 @@ public sealed class ReplayValidationTests
     /// rounded up, and the document says what limits it.
     /// </summary>
     [Theory]
-    [InlineData(V61, "light", "range-write", 0.08, 0.02)] // installs +7.2 %
-    [InlineData(V612, "light", "page-write", 0.02, 0.02)]
-    [InlineData(V73, "light", "page-concurrent", 0.04, 0.02)] // installs -3.3 %
-    public void Own_design_replay_reproduces_the_page_traffic_of_a_light_capture(string kernel, string capture, string design, double installs, double reclaims) =>
-        AssertOwnDesignPageTraffic(kernel, capture, design, installs, reclaims);
+    [InlineData(V61, "light", "range-write", 0.08, 0.02, 0.02)] // installs +7.2 %
+    [InlineData(V612, "light", "page-write", 0.02, 0.02, 0.025)] // LRU adds +2.2 % (456 for 446)
+    [InlineData(V73, "light", "page-concurrent", 0.04, 0.02, 0.02)] // installs -3.3 %
+    public void Own_design_replay_reproduces_the_page_traffic_of_a_light_capture(string kernel, string capture, string design, double installs, double reclaims, double lruAdds) =>
+        AssertOwnDesignPageTraffic(kernel, capture, design, installs, reclaims, lruAdds);
 
     [Theory]
     [Trait("Category", "Slow")]
-    [InlineData(V61, "contended", "range-write", 0.10, 0.02)] // installs +9.5 %
+    [InlineData(V61, "contended", "range-write", 0.07, 0.02)] // installs +6.8 % (+9.5 % without the senders' stalls)
     [InlineData(V61, "contended-2", "range-write", 0.02, 0.02)]
     [InlineData(V612, "contended", "page-write", 0.02, 0.02)]
-    [InlineData(V612, "contended-2", "page-write", 0.03, 0.13)] // installs -2.3 %, reclaims -12.4 %
-    [InlineData(V73, "contended", "page-concurrent", 0.03, 0.02)] // installs -2.8 %
+    [InlineData(V612, "contended-2", "page-write", 0.06, 0.08)] // installs -5.3 %, reclaims -7.2 % (-2.3 %, -12.4 % without)
+    [InlineData(V73, "contended", "page-concurrent", 0.02, 0.02)] // installs -0.9 % (-2.8 % without)
     [InlineData(V73, "contended-2", "page-concurrent", 0.04, 0.02)] // installs -3.1 %
     public void Own_design_replay_reproduces_the_page_traffic_of_a_contended_capture(string kernel, string capture, string design, double installs, double reclaims) =>
-        AssertOwnDesignPageTraffic(kernel, capture, design, installs, reclaims);
+        AssertOwnDesignPageTraffic(kernel, capture, design, installs, reclaims, 0.02);
 
     /// <summary>page-write takes one write hold per page, so its holds are what the calibration measured.</summary>
     [Theory]
     [InlineData("light", 0.02)]
     [InlineData("contended", 0.02)]
-    [InlineData("contended-2", 0.04)] // -3.9 %
+    [InlineData("contended-2", 0.07)] // -6.9 % (-3.9 % without the senders' stalls)
     public void Own_design_replay_of_6_12_reproduces_binder_write_holds(string capture, double tolerance)
     {
         var (real, replay) = RealAndReplay(V612, capture, "page-write");
@@ -60,21 +60,22 @@ public sealed class ReplayValidationTests
     }
 
     /// <summary>
-    /// range-write holds the mmap write lock over a whole range. Its p50 was 10 us against the real 52-71 us before
-    /// the first page of a send and the hold's own time outside page brackets were measured; now 31/34/58 us. Still
-    /// short of the 10 %: the replay's ranges are shorter (see docs/replay-validation.md). Pinned so the
-    /// gap does not widen again: at least half the real p50, and holds within 25 % of the real count.
+    /// range-write holds the mmap write lock over a whole range. Its p50 is short of the 10 % (39/34/58 us for
+    /// 52/58/71 us) because of the mix of holds, not their cost: on 6.1 contended one-page holds take 33 us in the
+    /// replay and 35 us for real, two-page holds 42 and 46 us, but the replay has 15 holds of three pages or more where
+    /// the trace has 26 (docs/replay-validation.md). Pinned so the gap does not widen: at least half the real p50, and
+    /// the hold count within the measured deviation (light: 21 for 16; contended: 46 for 59).
     /// </summary>
     [Theory]
-    [InlineData("light")]
-    [InlineData("contended")]
-    [InlineData("contended-2")]
-    public void Own_design_replay_of_6_1_range_holds_is_bounded(string capture)
+    [InlineData("light", 0.32)]
+    [InlineData("contended", 0.23)]
+    [InlineData("contended-2", 0.10)]
+    public void Own_design_replay_of_6_1_range_holds_is_bounded(string capture, double holds)
     {
         var (real, replay) = RealAndReplay(V61, capture, "range-write");
 
         Assert.True(replay.BinderWriteHoldP50Ns * 2 >= real.BinderWriteHoldP50Ns, $"hold p50: replay {replay.BinderWriteHoldP50Ns}, real {real.BinderWriteHoldP50Ns}");
-        AssertWithin(real.BinderWriteHolds, replay.BinderWriteHolds, 0.25, "binder mmap write holds");
+        AssertWithin(real.BinderWriteHolds, replay.BinderWriteHolds, holds, "binder mmap write holds");
     }
 
     [Trait("Category", "Slow")]
@@ -142,6 +143,23 @@ public sealed class ReplayValidationTests
         Assert.Equal(177, workload.Transactions);
     }
 
+    /// <summary>Every send's wait before its allocation is measured; the light capture has no lock sleep.</summary>
+    [Fact]
+    public void Each_send_s_wait_before_its_allocation_is_measured()
+    {
+        // Counted another way (177 sends, 2.56 ms; on 6.1 contended 3692 sends, 2235.18 ms):
+        // zcat light/trace.txt.gz | awk '{for(i=1;i<=NF;i++) if ($i ~ /^[a-z_]+:$/) {ev=$i; ts=$(i-1); break};
+        //   split($1,a,"-"); pid=a[length(a)]; sub(":","",ts)} ev=="binder_transaction:" {open[pid]=ts}
+        //   (ev=="binder_update_page_range:" || ev=="binder_alloc_lru_start:" || ev=="binder_alloc_page_start:" ||
+        //   ev=="binder_transaction_alloc_buf:") && (pid in open) {sum+=ts-open[pid]; n++; delete open[pid]} END {print n, sum}'
+        var stalls = Capture(V612, "light").Workload.Stalls;
+
+        Assert.Equal(177, stalls.Sends);
+        Assert.InRange(stalls.WaitNs, 2_555_000, 2_565_000);
+        Assert.Equal(0, stalls.LockExplainedNs);
+        Assert.True(stalls.ReplayedNs <= stalls.WaitNs - stalls.LockExplainedNs - stalls.LockWakeNs);
+    }
+
     /// <summary>
     /// docs/replay-validation.md carries the predicted-versus-real tables; they must be what the model gives now.
     /// When the model changes, this failure prints the block to paste into the document.
@@ -152,20 +170,21 @@ public sealed class ReplayValidationTests
     {
         var generated = ReplayValidationTable.Build(
             (kernel, capture) => ReplayHeadlines.From(Capture(kernel, capture).Real),
-            (kernel, capture, design) => RealAndReplay(kernel, capture, design).Replay);
+            (kernel, capture, design) => RealAndReplay(kernel, capture, design).Replay,
+            (kernel, capture) => Capture(kernel, capture).Workload.Stalls);
         var documented = ReplayValidationTable.Extract(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "replay-validation.md")));
 
         Assert.True(generated == documented, $"docs/replay-validation.md is not what the model gives; its generated block should read:\n{generated}");
     }
 
-    private static void AssertOwnDesignPageTraffic(string kernel, string capture, string design, double installs, double reclaims)
+    private static void AssertOwnDesignPageTraffic(string kernel, string capture, string design, double installs, double reclaims, double lruAdds)
     {
         var (real, replay) = RealAndReplay(kernel, capture, design);
 
         Assert.Equal(design, real.Design);
         Assert.Equal(design, replay.Design);
         Assert.Equal(real.Transactions, replay.Transactions);
-        AssertWithin(real.LruAdds, replay.LruAdds, 0.02, "lru adds");
+        AssertWithin(real.LruAdds, replay.LruAdds, lruAdds, "lru adds");
         AssertWithin(real.PageInstalls, replay.PageInstalls, installs, "page installs");
         AssertWithin(real.Reclaims, replay.Reclaims, reclaims, "reclaims");
         AssertWithin(real.InstallP50Ns, replay.InstallP50Ns, 0.10, "install p50");
