@@ -12,8 +12,9 @@ namespace BinderTrace.Pipeline;
 /// Threads: with <see cref="TracePassOptions.ReadAhead"/> (or several lanes) the reader and the focus stage run on a
 /// thread of their own, filling pooled arrays of <see cref="BatchSize"/> events; each lane of consumers runs on its
 /// own thread (the first on the caller's) over the very same arrays, and an array is reused once every lane is done
-/// with it, so memory is bounded by the pool whatever the trace's size. Without, everything runs on the caller's
-/// thread and a source that hands batches over (<see cref="ITraceEventBatchSource"/>) is read without a copy.
+/// with it, so memory is bounded by the pool whatever the trace's size. Without (or with one lane over a source that
+/// parses ahead on workers of its own), the consumers run on the caller's thread and a source that hands batches
+/// over (<see cref="ITraceEventBatchSource"/>) is read without a copy.
 /// </para>
 /// </summary>
 public sealed class TracePass : IDisposable
@@ -88,7 +89,7 @@ public sealed class TracePass : IDisposable
         }
 
         _ran = true;
-        if (lanes.Count == 1 && !_readAhead)
+        if (lanes.Count == 1 && (!_readAhead || _source is ITraceEventBatchSource { ParsesAhead: true }))
         {
             RunOnThisThread(lanes[0], cancellation);
         }

@@ -17,7 +17,8 @@ public sealed record TracePassOptions
 
     /// <summary>
     /// Read on a thread of its own, handing batches over, so that the reader and the consumers use two cores.
-    /// Off for consumers too light to be worth the hand-over (statistics).
+    /// Off for consumers too light to be worth the hand-over (statistics); a reader that parses on worker threads of its
+    /// own (<see cref="ITraceEventBatchSource.ParsesAhead"/>) is read on the consumers' thread whatever this says.
     /// </summary>
     public bool ReadAhead { get; init; } = true;
 

@@ -14,4 +14,10 @@ public interface ITraceEventBatchSource : ITraceEventSource
     /// Callers use either this or <see cref="ITraceEventSource.TryRead"/> on one source, never both.
     /// </summary>
     ReadOnlySpan<TraceEvent> ReadBatch();
+
+    /// <summary>
+    /// Whether the source already parses on worker threads of its own, ahead of the caller: a pass then gains nothing
+    /// from a read-ahead thread, whose hand-over would only copy every event once more.
+    /// </summary>
+    bool ParsesAhead => false;
 }

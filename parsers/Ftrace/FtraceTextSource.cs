@@ -77,6 +77,8 @@ internal sealed class FtraceTextSource : ITraceEventSource, IEventSegmentSource
 
     public TraceDiagnostics Diagnostics { get; } = new();
 
+    public bool ParsesAhead => _blocks is not null;
+
     public bool TryRead(out TraceEvent traceEvent)
     {
         while (_segmentNext == _segment.Count)

@@ -9,6 +9,9 @@ namespace BinderTrace.Parsers;
 internal interface IEventSegmentSource : ITraceEventSource
 {
     ArraySegment<TraceEvent> ReadSegment();
+
+    /// <summary>Whether the events are parsed on worker threads ahead of the caller (<see cref="ITraceEventBatchSource.ParsesAhead"/>).</summary>
+    bool ParsesAhead { get; }
 }
 
 /// <summary>How the text reader parses: on <see cref="Workers"/> threads in blocks of <see cref="BlockBytes"/>, or on the caller's thread when <see cref="Workers"/> is 0.</summary>

@@ -21,7 +21,10 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
     private readonly ITraceEventSource _inner;
     private readonly IEventSegmentSource? _segments;
     private readonly int _window;
-    private Held[] _ring = new Held[16];
+    // The ring keeps its events apart from their keys so that runs go in with one bulk copy (no per-event write
+    // barriers) and come out as segments of the ring itself, without a copy.
+    private TraceEvent[] _ringEvents = new TraceEvent[16];
+    private RingKey[] _ringKeys = new RingKey[16];
     private int _ringHead;
     private int _ringCount;
     private Held[] _heap = new Held[16];
@@ -64,6 +67,8 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
     }
 
     public ReadOnlySpan<TraceEvent> ReadBatch() => ReadSegment();
+
+    public bool ParsesAhead => _segments?.ParsesAhead == true;
 
     public void Dispose() => _inner.Dispose();
 
@@ -167,37 +172,38 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
 
     private void HoldRun(int run)
     {
-        foreach (ref readonly var traceEvent in _in.AsSpan(_inNext, run))
+        while (_ringCount + run > _ringEvents.Length)
         {
-            if (_ringCount == _ring.Length)
-            {
-                GrowRing();
-            }
-
-            ref var slot = ref _ring[(_ringHead + _ringCount) & (_ring.Length - 1)];
-            slot.Event = traceEvent;
-            slot.Key = traceEvent.Timestamp;
-            slot.Arrival = _arrivals++;
-            _ringCount++;
-            _maxArrived = traceEvent.Timestamp;
+            GrowRing();
         }
 
+        var events = _in.AsSpan(_inNext, run);
+        var mask = _ringEvents.Length - 1;
+        var tail = (_ringHead + _ringCount) & mask;
+        var first = Math.Min(run, _ringEvents.Length - tail);
+        events[..first].CopyTo(_ringEvents.AsSpan(tail));
+        events[first..].CopyTo(_ringEvents);
+        for (var i = 0; i < run; i++)
+        {
+            ref var key = ref _ringKeys[(tail + i) & mask];
+            key.Key = events[i].Timestamp;
+            key.Arrival = _arrivals++;
+        }
+
+        _ringCount += run;
+        _maxArrived = events[^1].Timestamp;
         _inNext += run;
     }
 
+    /// <summary>Up to <paramref name="count"/> events from the ring's head, handed on in place (as far as the ring's end).</summary>
     private ArraySegment<TraceEvent> EmitFromRing(int count)
     {
-        for (var i = 0; i < count; i++)
-        {
-            ref var head = ref _ring[_ringHead];
-            _lastEmittedKey = head.Key;
-            _out[i] = head.Event;
-            head = default;
-            _ringHead = (_ringHead + 1) & (_ring.Length - 1);
-            _ringCount--;
-        }
-
-        return new ArraySegment<TraceEvent>(_out, 0, count);
+        var head = _ringHead;
+        count = Math.Min(count, _ringEvents.Length - head);
+        _lastEmittedKey = _ringKeys[head + count - 1].Key;
+        _ringHead = (head + count) & (_ringEvents.Length - 1);
+        _ringCount -= count;
+        return new ArraySegment<TraceEvent>(_ringEvents, head, count);
     }
 
     /// <summary>Takes input events one at a time while some are held out of order, emitting one per arrival once <c>window</c> are held.</summary>
@@ -234,19 +240,17 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
 
     private void EmitOne(out TraceEvent traceEvent)
     {
-        if (_heapCount == 0 || (_ringCount > 0 && Precedes(_ring[_ringHead], _heap[0])))
+        if (_heapCount == 0 || (_ringCount > 0 && Precedes(_ringKeys[_ringHead], _heap[0].Order)))
         {
-            ref var head = ref _ring[_ringHead];
-            _lastEmittedKey = head.Key;
-            traceEvent = head.Event;
-            head = default;
-            _ringHead = (_ringHead + 1) & (_ring.Length - 1);
+            _lastEmittedKey = _ringKeys[_ringHead].Key;
+            traceEvent = _ringEvents[_ringHead];
+            _ringHead = (_ringHead + 1) & (_ringEvents.Length - 1);
             _ringCount--;
         }
         else
         {
             var top = Pop();
-            _lastEmittedKey = top.Key;
+            _lastEmittedKey = top.Order.Key;
             traceEvent = top.Event;
         }
     }
@@ -254,14 +258,6 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
     /// <summary>Places one arriving event: in the ring when it is not earlier than the ring's last, else in the heap.</summary>
     private void Arrive(in TraceEvent traceEvent)
     {
-        if (_ringCount == _ring.Length)
-        {
-            GrowRing();
-        }
-
-        var mask = _ring.Length - 1;
-        ref var slot = ref _ring[(_ringHead + _ringCount) & mask];
-        slot.Event = traceEvent;
         var timestamp = traceEvent.Timestamp;
         var key = timestamp;
         if (timestamp < _lastEmittedKey)
@@ -278,28 +274,35 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
             _maxArrived = timestamp;
         }
 
-        slot.Key = key;
-        slot.Arrival = _arrivals++;
-        if (_ringCount == 0 || key >= _ring[(_ringHead + _ringCount - 1) & mask].Key)
+        var order = new RingKey { Key = key, Arrival = _arrivals++ };
+        if (_ringCount > 0 && key < _ringKeys[(_ringHead + _ringCount - 1) & (_ringEvents.Length - 1)].Key)
         {
-            _ringCount++;
+            Push(new Held { Order = order, Event = traceEvent });
+            return;
         }
-        else
+
+        if (_ringCount == _ringEvents.Length)
         {
-            Push(slot);
-            slot = default;
+            GrowRing();
         }
+
+        var tail = (_ringHead + _ringCount) & (_ringEvents.Length - 1);
+        _ringEvents[tail] = traceEvent;
+        _ringKeys[tail] = order;
+        _ringCount++;
     }
 
     private void GrowRing()
     {
-        var grown = new Held[_ring.Length * 2];
-        for (var i = 0; i < _ringCount; i++)
-        {
-            grown[i] = _ring[(_ringHead + i) & (_ring.Length - 1)];
-        }
-
-        _ring = grown;
+        var events = new TraceEvent[_ringEvents.Length * 2];
+        var keys = new RingKey[events.Length];
+        var first = Math.Min(_ringCount, _ringEvents.Length - _ringHead);
+        _ringEvents.AsSpan(_ringHead, first).CopyTo(events);
+        _ringEvents.AsSpan(0, _ringCount - first).CopyTo(events.AsSpan(first));
+        _ringKeys.AsSpan(_ringHead, first).CopyTo(keys);
+        _ringKeys.AsSpan(0, _ringCount - first).CopyTo(keys.AsSpan(first));
+        _ringEvents = events;
+        _ringKeys = keys;
         _ringHead = 0;
     }
 
@@ -362,13 +365,21 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
         return top;
     }
 
-    private static bool Precedes(in Held a, in Held b) => a.Key < b.Key || (a.Key == b.Key && a.Arrival < b.Arrival);
+    private static bool Precedes(in Held a, in Held b) => Precedes(a.Order, b.Order);
 
-    /// <summary>A held event with its sort key (the timestamp, raised for late events) and arrival number (for stability).</summary>
-    private struct Held
+    private static bool Precedes(in RingKey a, in RingKey b) => a.Key < b.Key || (a.Key == b.Key && a.Arrival < b.Arrival);
+
+    /// <summary>An event's sort key (the timestamp, raised for late events) and arrival number (for stability).</summary>
+    private struct RingKey
     {
         public long Key;
         public long Arrival;
+    }
+
+    /// <summary>An event held in the heap with its order.</summary>
+    private struct Held
+    {
+        public RingKey Order;
         public TraceEvent Event;
     }
 }

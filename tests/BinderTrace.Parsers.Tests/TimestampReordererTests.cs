@@ -94,6 +94,48 @@ public class TimestampReordererTests
         Assert.True(diagnostics.ReorderedEvents > 0);
     }
 
+    /// <summary>
+    /// The batch path over a source that hands out segments (the text reader's): long, mostly ordered inputs in
+    /// segments of random sizes, so that runs are held, wrap around the ring and are handed on from it and in place.
+    /// Each batch is checked before the next call (a batch is only valid until then), against LINQ's stable sort.
+    /// </summary>
+    [Fact]
+    public void Batches_from_a_segment_source_are_the_stable_sort_when_disorder_fits_the_window()
+    {
+        var gen =
+            from window in Gen.Choose(1, 300)
+            from length in Gen.Choose(0, 5000)
+            from seed in Gen.Choose(0, int.MaxValue)
+            select (window, length, seed);
+
+        Prop.ForAll(gen.ToArbitrary(), input =>
+        {
+            var (window, length, seed) = input;
+            var random = new Random(seed);
+            var timestamps = new long[length];
+            var jitter = new int[length];
+            for (var i = 0; i < length; i++)
+            {
+                timestamps[i] = i / 3;
+                jitter[i] = random.Next(100) < 2 ? random.Next(window + 1) : 0;
+            }
+
+            var arrival = JitteredOrder(timestamps, jitter, window);
+            var stable = Enumerable.Range(0, arrival.Length).OrderBy(i => arrival[i]).ToArray();
+            using var reorderer = new TimestampReorderer(new SegmentSource(arrival, random), window);
+            var output = new List<int>();
+            for (var batch = reorderer.ReadBatch(); !batch.IsEmpty; batch = reorderer.ReadBatch())
+            {
+                foreach (var traceEvent in batch)
+                {
+                    output.Add(traceEvent.Pid);
+                }
+            }
+
+            return FitsWindow(stable, window) && output.SequenceEqual(stable);
+        }).QuickCheckThrowOnFailure();
+    }
+
     /// <summary>Event i (arrival position) sits at place p in the stable sort; it fits when i - p &lt;= window.</summary>
     private static bool FitsWindow(int[] stableOrder, int window)
     {
@@ -121,6 +163,38 @@ public class TimestampReordererTests
     {
         using var reorderer = new TimestampReorderer(new ListSource(timestamps), window);
         return (TraceInput.ReadAll(reorderer), reorderer.Diagnostics);
+    }
+
+    /// <summary>Events carrying their arrival number in <see cref="TraceEvent.Pid"/>, handed out in segments of random sizes from one reused array.</summary>
+    private sealed class SegmentSource(long[] timestamps, Random random) : IEventSegmentSource
+    {
+        private readonly TraceEvent[] _buffer = new TraceEvent[700];
+        private int _next;
+
+        public TraceSourceInfo Info { get; } = new() { SourceName = "segments" };
+
+        public TraceDiagnostics Diagnostics { get; } = new();
+
+        public bool ParsesAhead => false;
+
+        public ArraySegment<TraceEvent> ReadSegment()
+        {
+            var count = Math.Min(timestamps.Length - _next, random.Next(1, _buffer.Length + 1));
+            var offset = random.Next(_buffer.Length - count + 1);
+            for (var i = 0; i < count; i++)
+            {
+                _buffer[offset + i] = TraceEvent.ForGeneric(new EventHeader(timestamps[_next], 0, _next, -1, "t"), "e", "");
+                _next++;
+            }
+
+            return new ArraySegment<TraceEvent>(_buffer, offset, count);
+        }
+
+        public bool TryRead(out TraceEvent traceEvent) => throw new InvalidOperationException("The reorderer reads segments.");
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>Events carrying their arrival number in <see cref="TraceEvent.Pid"/>.</summary>

@@ -92,6 +92,25 @@ public sealed class TracePassTests
     }
 
     [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void One_lane_over_a_source_that_parses_ahead_reads_it_on_the_callers_thread_without_a_copy(bool parsesAhead, bool onCaller)
+    {
+        var source = new BatchSource(parsesAhead);
+        var batches = new List<bool>();
+        var consumer = new RecordingConsumer();
+        using var pass = TracePass.Over(source, new TracePassOptions { ReadAhead = true });
+
+        pass.Run([new SpanIdentityConsumer(source, batches), consumer]);
+
+        Assert.Equal(onCaller, source.ReadThreads.All(id => id == Environment.CurrentManagedThreadId));
+        // On the caller's thread the consumers see the source's own array; a read-ahead thread hands over copies.
+        Assert.NotEmpty(batches);
+        Assert.All(batches, inPlace => Assert.Equal(onCaller, inPlace));
+        Assert.Equal(Enumerable.Range(0, 3 * BatchSource.Size).Select(i => GeneratedEventSource.Event(i)), consumer.Events);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Cancellation_stops_the_pass_and_leaves_no_thread_reading(bool readAhead)
@@ -235,6 +254,61 @@ public sealed class TracePassTests
         var reads = source.Reads;
         Thread.Sleep(100);
         Assert.Equal(reads, source.Reads);
+    }
+
+    /// <summary>Three batches of generated events from one array of its own, noting the threads it is read on.</summary>
+    private sealed class BatchSource(bool parsesAhead) : ITraceEventBatchSource
+    {
+        public const int Size = 100;
+
+        private int _batches;
+
+        public TraceEvent[] Array { get; } = new TraceEvent[Size];
+
+        public List<int> ReadThreads { get; } = [];
+
+        public bool ParsesAhead => parsesAhead;
+
+        public TraceSourceInfo Info { get; } = new() { SourceName = "batches", Format = TraceFormat.FtraceText };
+
+        public TraceDiagnostics Diagnostics { get; } = new();
+
+        public ReadOnlySpan<TraceEvent> ReadBatch()
+        {
+            lock (ReadThreads)
+            {
+                ReadThreads.Add(Environment.CurrentManagedThreadId);
+            }
+
+            if (_batches == 3)
+            {
+                return [];
+            }
+
+            for (var i = 0; i < Size; i++)
+            {
+                Array[i] = GeneratedEventSource.Event((_batches * Size) + i);
+            }
+
+            _batches++;
+            return Array;
+        }
+
+        public bool TryRead(out TraceEvent traceEvent) => throw new InvalidOperationException("The pass reads batches.");
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Notes, per batch, whether it is the source's own array (handed on in place) or a copy.</summary>
+    private sealed class SpanIdentityConsumer(BatchSource source, List<bool> inPlace) : ITraceEventConsumer
+    {
+        public void OnEvents(ReadOnlySpan<TraceEvent> batch) => inPlace.Add(batch.Overlaps(source.Array));
+
+        public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+        {
+        }
     }
 
     private sealed class TempFolder : IDisposable
