@@ -31,7 +31,7 @@ internal static class GateCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var configPath = parseResult.GetValue(config) is { Length: > 0 } path
                 ? path
@@ -39,7 +39,7 @@ internal static class GateCommand
             var baselinePaths = CompareCommand.Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = CompareCommand.Required(parseResult.GetValue(candidate), "--candidate");
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus));
+            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus), interrupt);
             return CompareCommand.RunReportingInputErrors(() =>
             {
                 var junitPath = parseResult.GetValue(junit);
@@ -53,7 +53,7 @@ internal static class GateCommand
 
                 return OutcomeExitCodes.Of(outcome);
             });
-        }));
+        });
         return command;
     }
 
