@@ -38,8 +38,8 @@ internal static class SimulateCommand
             parseResult.GetValue(duration),
             parseResult.GetValue(output),
             parseResult.GetValue(list),
-            Console.Out,
-            Console.Error,
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
             Console.OpenStandardOutput,
             cancellationToken)));
         return command;
