@@ -48,7 +48,7 @@ internal static class GateCommand
                     configPath, baselinePaths, candidatePaths, parseResult.GetValue(markdown), junitXml, loader, output);
                 if (junitXml is not null)
                 {
-                    WriteJUnit(junitPath!, junitXml.ToArray());
+                    WriteJUnit(junitPath!, junitXml.ToArray(), interrupt);
                 }
 
                 return OutcomeExitCodes.Of(outcome);
@@ -58,11 +58,11 @@ internal static class GateCommand
     }
 
     /// <summary>Written after the evaluation, so a usage error never leaves a half-written report behind.</summary>
-    private static void WriteJUnit(string path, byte[] xml)
+    private static void WriteJUnit(string path, byte[] xml, CancellationToken interrupt)
     {
         try
         {
-            File.WriteAllBytes(path, xml);
+            OutputFile.Write(path, file => file.Write(xml), interrupt);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
