@@ -15,7 +15,7 @@ internal static class OutputFile
     {
         var target = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferBytes);
+        var stream = Create(path, temporary);
         try
         {
             var result = write(stream);
@@ -39,6 +39,23 @@ internal static class OutputFile
                 return 0;
             },
             cancellation);
+
+    /// <summary>The system's message would name the temporary file, which the user never asked for.</summary>
+    private static FileStream Create(string path, string temporary)
+    {
+        try
+        {
+            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferBytes);
+        }
+        catch (DirectoryNotFoundException exception)
+        {
+            throw new DirectoryNotFoundException($"{path}: the folder {Path.GetDirectoryName(temporary)} does not exist", exception);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            throw new UnauthorizedAccessException($"{path}: no permission to create a file in {Path.GetDirectoryName(temporary)}", exception);
+        }
+    }
 
     /// <summary>The last bytes reach the disk when the stream closes: a full disk shows here, as a failed output.</summary>
     private static void Commit(FileStream stream, string temporary, string target)

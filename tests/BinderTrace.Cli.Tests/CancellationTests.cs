@@ -85,6 +85,18 @@ public sealed class CancellationTests : IDisposable
         Assert.Equal(["timeline.json"], FilesLeft());
     }
 
+    [Fact]
+    public void A_timeline_into_a_missing_folder_is_an_input_error_naming_the_target_not_the_temporary_file()
+    {
+        var target = Path.Combine(_dir, "missing", "timeline.json");
+
+        var result = CliRun.Invoke("timeline", Light, "-o", target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"bindertrace: {target}: the folder {Path.Combine(_dir, "missing")} does not exist", result.Error.Trim());
+        Assert.Empty(FilesLeft());
+    }
+
     /// <summary>
     /// A real SIGINT to the installed tool in the middle of a pass: a 250 ms simulation of the contended workload
     /// (about 100 MB of ftrace text) takes the timeline command seconds to read, and the signal is sent once its
