@@ -20,7 +20,7 @@ internal static class CommandRunner
     public static void SetAction(Command command, Func<ParseResult, CancellationToken, TextWriter, ExitCode> body) =>
         command.SetAction((parseResult, interrupt) => Task.FromResult(Run(parseResult, output => body(parseResult, interrupt, output))));
 
-    public static int Run(ParseResult parseResult, Func<TextWriter, ExitCode> body)
+    private static int Run(ParseResult parseResult, Func<TextWriter, ExitCode> body)
     {
         var output = CommandOutputWriter.Wrap(parseResult.InvocationConfiguration.Output);
         var error = parseResult.InvocationConfiguration.Error;
