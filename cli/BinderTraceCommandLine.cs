@@ -34,18 +34,22 @@ internal static class BinderTraceCommandLine
     /// <summary>
     /// Parses and runs. Usage errors exit with <see cref="ExitCode.InvalidInput"/> (System.CommandLine's own
     /// default is 1, which <c>git bisect run</c> and CI would read as "regression"); so does a failure nothing
-    /// else caught, as <see cref="ExitCode.InternalError"/> instead of the library's 1.
+    /// else caught, as <see cref="ExitCode.InternalError"/> instead of the library's 1. <paramref name="interrupt"/>
+    /// is Ctrl-C: every command hands it to its trace passes and file writes, and exits
+    /// <see cref="ExitCode.Cancelled"/> once it fires. The caller (<see cref="Program"/>) owns the signal, so a test
+    /// can interrupt an in-process run with a token of its own.
     /// </summary>
-    public static int Invoke(string[] args, InvocationConfiguration configuration)
+    public static int Invoke(string[] args, InvocationConfiguration configuration, CancellationToken interrupt = default)
     {
         configuration.EnableDefaultExceptionHandler = false;
+        configuration.ProcessTerminationTimeout = null;
         var parseResult = Create().Parse(args);
         var errors = parseResult.Errors.Select(e => ParseErrorText.Readable(e.Message)).Concat(UnknownOptions.In(parseResult)).ToList();
         if (errors.Count == 0)
         {
             try
             {
-                return parseResult.Invoke(configuration);
+                return parseResult.InvokeAsync(configuration, interrupt).GetAwaiter().GetResult();
             }
             catch (Exception exception)
             {

@@ -70,11 +70,11 @@ public static class GateEvaluator
                     $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): no such number in any report or sample family");
             }
 
-            if (FirstNonNumber(all, gate.Metric) is { } other)
+            if (all.Select(m => m.Metrics.DescribeNonNumber(gate.Metric)).FirstOrDefault(d => d is not null) is { } other)
             {
                 // A gate on text or a whole section can never be decided: that is a mistake in the file, not "collect more runs".
                 throw new GateConfigException(
-                    $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): not a number but {Describe(other)}; a gate needs a numeric metric such as \"{gate.Metric}.p99\" or a count");
+                    $"{config.Source}: gates[{i}] (metric \"{gate.Metric}\"): not a number but {other}; a gate needs a numeric metric such as \"{gate.Metric}.p99\" or a count");
             }
         }
 
@@ -135,17 +135,6 @@ public static class GateEvaluator
         };
         return new GateCase(gate.Name, gate.Metric, status, string.Join("; ", messages), comparisons);
     }
-
-    private static System.Text.Json.Nodes.JsonNode? FirstNonNumber(IEnumerable<TraceMeasurement> measurements, string metric) =>
-        measurements.Select(m => ReportDocument.Find(m.Report, metric)).FirstOrDefault(node => node is not null
-            && !(node is System.Text.Json.Nodes.JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number));
-
-    private static string Describe(System.Text.Json.Nodes.JsonNode node) => node switch
-    {
-        System.Text.Json.Nodes.JsonObject => "an object",
-        System.Text.Json.Nodes.JsonArray => "an array",
-        _ => "the value " + node.ToJsonString(),
-    };
 
     private static string Describe(MetricComparison c, string limitName, Threshold limit) =>
         $"{MetricValueFormat.Value(c.Baseline, c.Kind)} → {MetricValueFormat.Value(c.Candidate, c.Kind)} "

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace BinderTrace.Comparison;
 
 /// <summary>
@@ -89,7 +87,7 @@ public sealed class MetricComparer
     {
         ArgumentNullException.ThrowIfNull(measurements);
         var traits = MetricCatalog.Describe(path);
-        return measurements.Any(m => ReportDocument.Find(m.Report, path) is not null
+        return measurements.Any(m => m.Metrics.Contains(path)
             || traits.SampleFamily is { } family && m.Samples.ContainsKey(family));
     }
 
@@ -190,7 +188,7 @@ public sealed class MetricComparer
                 return !double.IsNaN(value);
             }
 
-            if (run.Samples.Count > 0 && ReportDocument.Find(run.Report, family) is null && IsDistributionField(field))
+            if (run.Samples.Count > 0 && !run.Metrics.Contains(family) && IsDistributionField(field))
             {
                 value = 0;
                 return true;
@@ -234,9 +232,14 @@ public sealed class MetricComparer
         var all = measurements.ToList();
         foreach (var measurement in all)
         {
-            foreach (var (path, value) in ReportDocument.Leaves(measurement.Report))
+            foreach (var (path, value) in measurement.Metrics.Entries)
             {
-                var isText = value.GetValueKind() == JsonValueKind.String;
+                if (value.Kind == ReportValueKind.Other)
+                {
+                    continue;
+                }
+
+                var isText = value.Kind == ReportValueKind.Text;
                 if (IsBookkeeping(path) || isText && path != DesignLabel || !seen.Add(path))
                 {
                     continue;

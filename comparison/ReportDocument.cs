@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace BinderTrace.Comparison;
 
-/// <summary>Reads metrics out of a <c>report --json</c> document by dotted path (<c>mmap_lock.binder.hold_ns.write.p99</c>).</summary>
+/// <summary>Reads numbers out of a saved <c>report --json</c> document by dotted path (<c>data_quality.lost_events</c>).</summary>
 internal static class ReportDocument
 {
     /// <summary>Fields of a duration distribution object (issue 4's contract).</summary>
@@ -51,43 +51,5 @@ internal static class ReportDocument
         }
 
         return double.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-
-    /// <summary>Every number and string leaf with its dotted path, in document order; arrays are skipped (they are tables, not metrics).</summary>
-    public static IEnumerable<(string Path, JsonValue Value)> Leaves(JsonNode root)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        return Walk(root, "");
-    }
-
-    private static IEnumerable<(string, JsonValue)> Walk(JsonNode node, string prefix)
-    {
-        if (node is JsonValue value)
-        {
-            if (value.GetValueKind() is JsonValueKind.Number or JsonValueKind.String)
-            {
-                yield return (prefix, value);
-            }
-
-            yield break;
-        }
-
-        if (node is not JsonObject obj)
-        {
-            yield break;
-        }
-
-        foreach (var (name, child) in obj)
-        {
-            if (child is null)
-            {
-                continue;
-            }
-
-            foreach (var leaf in Walk(child, prefix.Length == 0 ? name : prefix + "." + name))
-            {
-                yield return leaf;
-            }
-        }
     }
 }

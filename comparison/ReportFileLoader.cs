@@ -55,7 +55,7 @@ public static class ReportFileLoader
         }
 
         ReportDocumentValidator.Validate(report, source);
-        return new TraceMeasurement(source, report, TraceDataQuality.FromReport(report));
+        return new TraceMeasurement(source, ReportMetrics.FromDocument(report), TraceDataQuality.FromReport(report));
     }
 }
 

@@ -1,22 +1,20 @@
-using System.Text.Json.Nodes;
-
 namespace BinderTrace.Comparison;
 
 /// <summary>
-/// Everything a comparison needs from one trace (one run): its <c>report --json</c> document (metrics by
-/// dotted path), its data quality, and — when the trace itself was analysed — time-ordered duration samples
+/// Everything a comparison needs from one trace (one run): its report's values by dotted path
+/// (<see cref="ReportMetrics"/>, read from the typed report of a measured trace or from a saved report file), its data quality, and — when the trace itself was analysed — time-ordered duration samples
 /// per metric family (<see cref="MetricSampleSink"/>) for the single-run bootstrap.
 /// </summary>
 public sealed class TraceMeasurement
 {
-    public TraceMeasurement(
-        string source, JsonNode report, TraceDataQuality quality, IReadOnlyDictionary<string, TimedSamples>? samples = null)
+    internal TraceMeasurement(
+        string source, ReportMetrics metrics, TraceDataQuality quality, IReadOnlyDictionary<string, TimedSamples>? samples = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(quality);
         Source = source;
-        Report = report;
+        Metrics = metrics;
         Quality = quality;
         Samples = samples ?? new Dictionary<string, TimedSamples>(StringComparer.Ordinal);
     }
@@ -24,15 +22,13 @@ public sealed class TraceMeasurement
     /// <summary>Where the measurement came from (a path), for messages.</summary>
     public string Source { get; }
 
-    public JsonNode Report { get; }
+    internal ReportMetrics Metrics { get; }
 
     public TraceDataQuality Quality { get; }
 
     public IReadOnlyDictionary<string, TimedSamples> Samples { get; }
 
-    public bool TryGetNumber(string path, out double value) => ReportDocument.TryGetNumber(Report, path, out value);
+    public bool TryGetNumber(string path, out double value) => Metrics.TryGetNumber(path, out value);
 
-    public string? GetText(string path) => ReportDocument.Find(Report, path) is JsonValue value && value.TryGetValue<string>(out var text)
-        ? text
-        : null;
+    public string? GetText(string path) => Metrics.GetText(path);
 }

@@ -1,13 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BinderTrace.Analysis.Reporting;
 using BinderTrace.Events;
 
 namespace BinderTrace.Comparison;
 
 /// <summary>
-/// Analyses a trace into a <see cref="TraceMeasurement"/>: the same report document <c>report --json</c>
-/// prints (<see cref="TraceReportJson"/>), the reader's data-quality counters, and duration samples from the
+/// Analyses a trace into a <see cref="TraceMeasurement"/>: the values of the report <c>report --json</c>
+/// prints, read from the typed report (<see cref="ReportMetrics.FromReport"/>), the reader's data-quality counters, and duration samples from the
 /// analysis' rows (<see cref="MetricSampleSink"/>) for the single-run bootstrap. One pass, memory bounded by
 /// the analysis state plus the sink's reservoirs.
 /// </summary>
@@ -27,18 +25,8 @@ public static class TraceMeasurementFactory
         return collector.Measurement!;
     }
 
-    internal static TraceMeasurement Build(TraceReport report, TraceDiagnostics diagnostics, MetricSampleSink sink)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            TraceReportJson.Write(json, report);
-        }
-
-        var document = JsonNode.Parse(buffer.ToArray())
-            ?? throw new InvalidOperationException("the report writer produced an empty document");
-        return new TraceMeasurement(report.Source.SourceName, document, TraceDataQuality.FromDiagnostics(diagnostics), sink.ToSamples());
-    }
+    internal static TraceMeasurement Build(TraceReport report, TraceDiagnostics diagnostics, MetricSampleSink sink) =>
+        new(report.Source.SourceName, ReportMetrics.FromReport(report), TraceDataQuality.FromDiagnostics(diagnostics), sink.ToSamples());
 }
 
 /// <summary>The consumer form of <see cref="TraceMeasurementFactory"/>: a trace pass feeds it, and its end builds the measurement.</summary>

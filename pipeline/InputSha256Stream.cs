@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BinderTrace.Parsers;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Pipeline;
 

@@ -1,5 +1,6 @@
 using BinderTrace.Events;
 using BinderTrace.Parsers;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Pipeline;
 

@@ -42,7 +42,7 @@ internal static class CompareCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var options = new ComparisonOptions();
             if (parseResult.GetValue(threshold) is { } text)
@@ -67,9 +67,10 @@ internal static class CompareCommand
             var chosen = patterns is null ? options : options with { MetricPatterns = MetricGlob.ParseList(patterns) };
             var layout = new ComparisonTextLayout(AllMetrics: parseResult.GetValue(all));
             return RunReportingInputErrors(() => PictureOptions.WithComparisonHtml(
-                parseResult.GetValue(html), baselinePaths.Length, chosen, Loader(parse, Analysis(parseResult, proc, focus)),
-                loader => OutcomeExitCodes.Of(ComparisonRunner.Compare(baselinePaths, candidatePaths, format, loader, output, chosen, layout))));
-        }));
+                parseResult.GetValue(html), baselinePaths.Length, chosen, Loader(parse, Analysis(parseResult, proc, focus), interrupt),
+                loader => OutcomeExitCodes.Of(ComparisonRunner.Compare(baselinePaths, candidatePaths, format, loader, output, chosen, layout)),
+                interrupt));
+        });
         return command;
     }
 
@@ -87,7 +88,7 @@ internal static class CompareCommand
     /// Reads each path as a saved report (<c>*.json</c>) or analyses it as a trace; traces get a progress bar
     /// when they are large.
     /// </summary>
-    internal static TraceMeasurementLoader Loader(ParseOptions options, AnalysisOptions analysis) => path =>
+    internal static TraceMeasurementLoader Loader(ParseOptions options, AnalysisOptions analysis, CancellationToken interrupt) => path =>
     {
         if (ReportFileLoader.IsReportPath(path))
         {
@@ -100,7 +101,7 @@ internal static class CompareCommand
         {
             using var pass = TraceInput.Open(path, options, progress, analysis.Focus);
             var measurement = new TraceMeasurementCollector(analysis);
-            pass.Run([measurement]);
+            pass.Run([measurement], interrupt);
             return measurement.Measurement!;
         });
     };

@@ -23,14 +23,15 @@ internal static class DemoCommand
         {
             baseline, candidate, workload, runs, seed,
         };
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output => DemoScenario.Run(
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) => DemoScenario.Run(
             new DemoSettings(
                 parseResult.GetRequiredValue(baseline),
                 parseResult.GetRequiredValue(candidate),
                 parseResult.GetRequiredValue(workload),
                 parseResult.GetValue(runs),
                 parseResult.GetValue(seed)),
-            output)));
+            output,
+            interrupt));
         return command;
     }
 }

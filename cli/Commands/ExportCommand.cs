@@ -60,7 +60,7 @@ internal static class ExportCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parseResult, cancellation) => Task.FromResult(CommandRunner.Run(parseResult, text =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, text) =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
@@ -77,14 +77,14 @@ internal static class ExportCommand
             var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus };
             CheckOutputFolder(options.OutputDirectory);
             var files = ProgressDisplay.Run(paths, progress =>
-                new TraceExporter(options, TraceInput.Options(parse, progress, traceFocus), analysis).Export(paths, cancellation));
+                new TraceExporter(options, TraceInput.Options(parse, progress, traceFocus), analysis).Export(paths, interrupt));
             foreach (var file in files)
             {
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.Table}\t{file.Rows} rows\t{file.Bytes} bytes\t{file.Path}"));
             }
 
             return ExitCode.Ok;
-        })));
+        });
         return command;
     }
 

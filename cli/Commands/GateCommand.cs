@@ -31,7 +31,7 @@ internal static class GateCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var configPath = parseResult.GetValue(config) is { Length: > 0 } path
                 ? path
@@ -39,7 +39,7 @@ internal static class GateCommand
             var baselinePaths = CompareCommand.Required(parseResult.GetValue(baseline), "--baseline");
             var candidatePaths = CompareCommand.Required(parseResult.GetValue(candidate), "--candidate");
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus));
+            var loader = CompareCommand.Loader(parse, CompareCommand.Analysis(parseResult, proc, focus), interrupt);
             return CompareCommand.RunReportingInputErrors(() =>
             {
                 var junitPath = parseResult.GetValue(junit);
@@ -48,21 +48,21 @@ internal static class GateCommand
                     configPath, baselinePaths, candidatePaths, parseResult.GetValue(markdown), junitXml, loader, output);
                 if (junitXml is not null)
                 {
-                    WriteJUnit(junitPath!, junitXml.ToArray());
+                    WriteJUnit(junitPath!, junitXml.ToArray(), interrupt);
                 }
 
                 return OutcomeExitCodes.Of(outcome);
             });
-        }));
+        });
         return command;
     }
 
     /// <summary>Written after the evaluation, so a usage error never leaves a half-written report behind.</summary>
-    private static void WriteJUnit(string path, byte[] xml)
+    private static void WriteJUnit(string path, byte[] xml, CancellationToken interrupt)
     {
         try
         {
-            File.WriteAllBytes(path, xml);
+            OutputFile.Write(path, file => file.Write(xml), interrupt);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -31,7 +31,7 @@ internal static class LocksCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var path = parseResult.GetRequiredValue(trace);
             var format = ReportCommand.TableFormatOf(parseResult.GetValue(json), parseResult.GetValue(csv));
@@ -51,13 +51,13 @@ internal static class LocksCommand
             ProgressDisplay.Run([path], progress =>
             {
                 using var pass = TraceInput.Open(path, parse, progress, traceFocus);
-                pass.Run([new TraceAnalyzer(analysis, new LockTableSink(table, kind))]);
+                pass.Run([new TraceAnalyzer(analysis, new LockTableSink(table, kind))], interrupt);
                 return 0;
             });
             table.Complete();
             held.Release();
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 }

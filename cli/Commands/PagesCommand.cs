@@ -30,7 +30,7 @@ internal static class PagesCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var path = parseResult.GetRequiredValue(trace);
             var format = ReportCommand.TableFormatOf(parseResult.GetValue(json), parseResult.GetValue(csv));
@@ -45,7 +45,7 @@ internal static class PagesCommand
             {
                 using var pass = TraceInput.Open(path, parse, progress, traceFocus);
                 var analyzer = new TraceAnalyzer(analysis, perInterval ? new PageIntervalTableSink(table) : null);
-                pass.Run([analyzer]);
+                pass.Run([analyzer], interrupt);
                 if (!perInterval)
                 {
                     PageTables.WriteSummaries(table, analyzer.PageSummaries);
@@ -56,7 +56,7 @@ internal static class PagesCommand
             table.Complete();
             held.Release();
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 }

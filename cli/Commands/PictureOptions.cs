@@ -19,19 +19,17 @@ internal static class PictureOptions
 
     /// <summary>Analyses one trace with the picture sink attached and writes its HTML report to <paramref name="htmlPath"/>.</summary>
     public static TraceReport AnalyzeAndDraw(
-        string tracePath, ParseOptions parse, AnalysisOptions analysis, string htmlPath, ProgressDisplay progress)
+        string tracePath, ParseOptions parse, AnalysisOptions analysis, string htmlPath, ProgressDisplay progress, CancellationToken interrupt)
     {
         var picture = new ReportPictureSink();
         var analyzer = new TraceAnalyzer(analysis, picture);
         using (var pass = TraceInput.Open(tracePath, parse, progress, analysis.Focus))
         {
-            pass.Run([analyzer]);
+            pass.Run([analyzer], interrupt);
         }
 
         var report = analyzer.Report!;
-
-        using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
-        HtmlReportWriter.Write(html, report, picture);
+        WriteHtml(htmlPath, html => HtmlReportWriter.Write(html, report, picture), interrupt);
         return report;
     }
 
@@ -40,7 +38,8 @@ internal static class PictureOptions
     /// view from the same measurements (loaded once: baseline runs first, as the runner loads them).
     /// </summary>
     public static ExitCode WithComparisonHtml(
-        string? htmlPath, int baselineRuns, ComparisonOptions options, TraceMeasurementLoader loader, Func<TraceMeasurementLoader, ExitCode> run)
+        string? htmlPath, int baselineRuns, ComparisonOptions options, TraceMeasurementLoader loader, Func<TraceMeasurementLoader, ExitCode> run,
+        CancellationToken interrupt)
     {
         if (htmlPath is null)
         {
@@ -57,8 +56,17 @@ internal static class PictureOptions
         var baseline = loaded.Take(baselineRuns).ToList();
         var candidate = loaded.Skip(baselineRuns).ToList();
         var report = new MetricComparer(options).Compare(baseline, candidate);
-        using var html = new StreamWriter(htmlPath, false, new UTF8Encoding(false));
-        CompareHtmlWriter.Write(html, report, baseline, candidate);
+        WriteHtml(htmlPath, html => CompareHtmlWriter.Write(html, report, baseline, candidate), interrupt);
         return outcome;
     }
+
+    private static void WriteHtml(string path, Action<TextWriter> write, CancellationToken interrupt) =>
+        OutputFile.Write(
+            path,
+            file =>
+            {
+                using var html = new StreamWriter(file, new UTF8Encoding(false), bufferSize: -1, leaveOpen: true);
+                write(html);
+            },
+            interrupt);
 }

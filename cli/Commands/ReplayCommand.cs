@@ -8,6 +8,7 @@ using BinderTrace.Analysis.Reporting;
 using BinderTrace.Cli.Infrastructure;
 using BinderTrace.Cli.Rendering;
 using BinderTrace.Events;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class ReplayCommand
         {
             trace, allocator, seed, output, json, strict,
         };
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, stdout =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, stdout) =>
         {
             var path = parseResult.GetRequiredValue(trace);
             var designs = Designs(parseResult.GetRequiredValue(allocator));
@@ -48,17 +49,17 @@ internal static class ReplayCommand
             }
 
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
-            var (real, workload) = ProgressDisplay.Run([path], progress => ExtractWithAnalysis(path, parse, progress));
+            var (real, workload) = ProgressDisplay.Run([path], progress => ExtractWithAnalysis(path, parse, progress, interrupt));
             if (workload.Transactions == 0)
             {
                 throw new UserErrorException($"{path}: no binder transaction with its buffer allocation in the trace: nothing to replay");
             }
 
             var seedValue = parseResult.GetValue(seed);
-            var replays = designs.Select(d => Analyze(workload, d, seedValue)).ToList();
+            var replays = designs.Select(d => Analyze(workload, d, seedValue, interrupt)).ToList();
             if (outputPath is not null)
             {
-                WriteTrace(workload, designs[0], seedValue, outputPath, stdout);
+                WriteTrace(workload, designs[0], seedValue, outputPath, stdout, interrupt);
             }
 
             if (parseResult.GetValue(json))
@@ -72,7 +73,7 @@ internal static class ReplayCommand
             }
 
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 
@@ -88,36 +89,38 @@ internal static class ReplayCommand
             : throw new UserErrorException($"--allocator must be one of {string.Join(", ", AllocatorDesigns.All.Select(d => d.Name))} or all (got '{allocator}')");
     }
 
-    private static (TraceReport Real, TraceWorkload Workload) ExtractWithAnalysis(string path, ParseOptions parse, ProgressDisplay progress)
+    private static (TraceReport Real, TraceWorkload Workload) ExtractWithAnalysis(
+        string path, ParseOptions parse, ProgressDisplay progress, CancellationToken interrupt)
     {
         using var pass = TraceInput.Open(path, parse, progress);
         var analyzer = new TraceAnalyzer();
         var extractor = new TraceWorkloadExtractor();
-        pass.Run([analyzer, extractor]);
+        pass.Run([analyzer, extractor], interrupt);
         var real = analyzer.Report!;
         var design = real.Fingerprint.Design == Events.AllocatorDesign.Unknown ? null : real.Fingerprint.DesignName;
         return (real, extractor.Finish(pass.Info, design));
     }
 
-    private static TraceReport Analyze(TraceWorkload workload, string design, ulong seed)
+    private static TraceReport Analyze(TraceWorkload workload, string design, ulong seed, CancellationToken interrupt)
     {
-        using var replay = WorkloadReplay.Open(workload, design, seed);
-        return TraceAnalyzer.Analyze(replay);
+        using var pass = TracePass.Over(WorkloadReplay.Open(workload, design, seed), new TracePassOptions { ReadAhead = false });
+        var analyzer = new TraceAnalyzer();
+        pass.Run([analyzer], interrupt);
+        return analyzer.Report!;
     }
 
-    private static void WriteTrace(TraceWorkload workload, string design, ulong seed, string path, TextWriter stdout)
+    private static void WriteTrace(TraceWorkload workload, string design, ulong seed, string path, TextWriter stdout, CancellationToken interrupt)
     {
         using var replay = WorkloadReplay.Open(workload, design, seed);
         if (path == "-")
         {
             stdout.Flush();
             using var console = Console.OpenStandardOutput();
-            SimulationTextWriter.Write(replay, workload.Cpus, console);
+            SimulationTextWriter.Write(replay, workload.Cpus, console, cancellationToken: interrupt);
             return;
         }
 
-        using var file = File.Create(path);
-        SimulationTextWriter.Write(replay, workload.Cpus, file);
+        OutputFile.Write(path, file => SimulationTextWriter.Write(replay, workload.Cpus, file, cancellationToken: interrupt), interrupt);
     }
 
     private static void WriteJson(TextWriter output, IReadOnlyList<TraceReport> reports, bool array)

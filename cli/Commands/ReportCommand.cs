@@ -35,7 +35,7 @@ internal static class ReportCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
@@ -48,8 +48,8 @@ internal static class ReportCommand
             }
 
             var reports = ProgressDisplay.Run(paths, progress => paths.Select(path => htmlPath is null
-                ? Analyze(path, parse, analysis, progress)
-                : PictureOptions.AnalyzeAndDraw(path, parse, analysis, htmlPath, progress)).ToList());
+                ? Analyze(path, parse, analysis, progress, interrupt)
+                : PictureOptions.AnalyzeAndDraw(path, parse, analysis, htmlPath, progress, interrupt)).ToList());
             if (parseResult.GetValue(json))
             {
                 WriteJson(output, reports);
@@ -68,7 +68,7 @@ internal static class ReportCommand
             }
 
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 
@@ -87,11 +87,11 @@ internal static class ReportCommand
         _ => TableFormat.Text,
     };
 
-    private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress)
+    private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress, CancellationToken interrupt)
     {
         using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
         var analyzer = new TraceAnalyzer(analysis);
-        pass.Run([analyzer]);
+        pass.Run([analyzer], interrupt);
         return analyzer.Report!;
     }
 

@@ -38,8 +38,8 @@ internal static class SimulateCommand
             parseResult.GetValue(duration),
             parseResult.GetValue(output),
             parseResult.GetValue(list),
-            Console.Out,
-            Console.Error,
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
             Console.OpenStandardOutput,
             cancellationToken)));
         return command;
@@ -79,27 +79,16 @@ internal static class SimulateCommand
                 return ExitCode.Ok;
             }
 
-            SimulationSummary summary;
             var compression = CompressionOf(output);
-            var file = File.Create(output);
-            try
-            {
-                using (var compressed = compression == OutputCompression.Gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : null)
+            // A cut-off trace would claim a wrong entry count in its header: it reaches its name only when complete.
+            var summary = OutputFile.Write(
+                output,
+                file =>
                 {
-                    summary = SimulationTextWriter.Write(options, compressed ?? (Stream)file, cancellationToken);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // A cut-off trace would claim a wrong entry count in its header: leave nothing behind.
-                file.Dispose();
-                File.Delete(output);
-                throw;
-            }
-            finally
-            {
-                file.Dispose();
-            }
+                    using var compressed = compression == OutputCompression.Gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : null;
+                    return SimulationTextWriter.Write(options, compressed ?? file, cancellationToken);
+                },
+                cancellationToken);
 
             stderr.WriteLine($"{summary.Design.Name} ({summary.Design.KernelLabel}), workload {summary.Workload}, seed {summary.Seed}: " +
                 $"{summary.Events} events, {summary.Counters.Transactions} transactions, {summary.Counters.PagesInstalled} pages installed, " +

@@ -33,13 +33,13 @@ internal static class StatsCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, output =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, output) =>
         {
             var paths = parseResult.GetRequiredValue(traces);
             var options = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
             var process = parseResult.GetValue(proc);
-            var collected = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, traceFocus, process, progress)).ToList());
+            var collected = ProgressDisplay.Run(paths, progress => paths.Select(path => Collect(path, options, traceFocus, process, progress, interrupt)).ToList());
             var results = collected.ConvertAll(c => c.Stats);
             if (parseResult.GetValue(json))
             {
@@ -53,23 +53,24 @@ internal static class StatsCommand
             }
 
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 
     /// <summary>With <paramref name="proc"/>, the events of that process as <see cref="ProcessEventFilter"/> attributes them.</summary>
-    private static (TraceStatistics Stats, ProcessAttribution? Attribution) Collect(string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress)
+    private static (TraceStatistics Stats, ProcessAttribution? Attribution) Collect(
+        string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress, CancellationToken interrupt)
     {
         using var pass = TraceInput.Open(path, options, progress, focus, readAhead: false);
         var stats = new TraceStatistics();
         if (proc is { } pid)
         {
             var process = new ProcessEventFilter(stats, pid);
-            pass.Run([process]);
+            pass.Run([process], interrupt);
             return (stats, process.Attribution);
         }
 
-        pass.Run([stats]);
+        pass.Run([stats], interrupt);
         return (stats, null);
     }
 

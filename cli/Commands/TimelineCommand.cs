@@ -43,7 +43,7 @@ internal static class TimelineCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parseResult => CommandRunner.Run(parseResult, console =>
+        CommandRunner.SetAction(command, (parseResult, interrupt, console) =>
         {
             var path = parseResult.GetRequiredValue(trace);
             var target = parseResult.GetRequiredValue(output);
@@ -53,19 +53,15 @@ internal static class TimelineCommand
             var counts = ProgressDisplay.Run([path], progress =>
             {
                 using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
-                try
-                {
-                    using var file = File.Create(target);
-                    using var timeline = new ChromeTraceWriter(file, analysis, budget);
-                    pass.Run([timeline]);
-                    return timeline.Counts!;
-                }
-                catch
-                {
-                    // A half-written timeline would open in Perfetto as if the trace ended there.
-                    File.Delete(target);
-                    throw;
-                }
+                return OutputFile.Write(
+                    target,
+                    file =>
+                    {
+                        using var timeline = new ChromeTraceWriter(file, analysis, budget);
+                        pass.Run([timeline], interrupt);
+                        return timeline.Counts!;
+                    },
+                    interrupt);
             });
             console.WriteLine(
                 $"{target}: {counts.LockHolds} mmap_lock holds, {counts.LockWaits} waits, {counts.PageStates} page states, " +
@@ -90,7 +86,7 @@ internal static class TimelineCommand
             }
 
             return ExitCode.Ok;
-        }));
+        });
         return command;
     }
 

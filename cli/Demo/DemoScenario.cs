@@ -5,6 +5,7 @@ using BinderTrace.Allocator.Workload;
 using BinderTrace.Cli.Rendering;
 using BinderTrace.Comparison;
 using BinderTrace.Cli.Infrastructure;
+using BinderTrace.Pipeline;
 
 namespace BinderTrace.Cli.Demo;
 
@@ -20,7 +21,7 @@ internal static class DemoScenario
 {
     private const int MaxOtherChanges = 16;
 
-    public static ExitCode Run(DemoSettings settings, TextWriter output)
+    public static ExitCode Run(DemoSettings settings, TextWriter output, CancellationToken interrupt = default)
     {
         var baselineDesign = RequireDesign(settings.BaselineDesign);
         var candidateDesign = RequireDesign(settings.CandidateDesign);
@@ -36,8 +37,8 @@ internal static class DemoScenario
         output.WriteLine($"  candidate: {candidateDesign.Name,-16} ({candidateDesign.Kernels}) {candidateDesign.Summary}");
         output.WriteLine();
 
-        var baseline = Measure(baselineDesign.Name, workload, settings);
-        var candidate = Measure(candidateDesign.Name, workload, settings);
+        var baseline = Measure(baselineDesign.Name, workload, settings, interrupt);
+        var candidate = Measure(candidateDesign.Name, workload, settings, interrupt);
         var comparison = new MetricComparer().Compare(baseline, candidate);
 
         output.WriteLine("Headline metrics (medians over runs):");
@@ -79,13 +80,17 @@ internal static class DemoScenario
         ?? throw new UserErrorException($"unknown allocator design \"{name}\" (designs: {string.Join(", ", AllocatorDesigns.All.Select(d => d.Name))})");
 
     /// <summary>Runs are independent simulations, so they are spread over the cores; results keep seed order.</summary>
-    private static List<TraceMeasurement> Measure(string design, WorkloadSpec workload, DemoSettings settings)
+    private static List<TraceMeasurement> Measure(string design, WorkloadSpec workload, DemoSettings settings, CancellationToken interrupt)
     {
         var runs = new TraceMeasurement[settings.Runs];
-        Parallel.For(0, settings.Runs, run =>
+        Parallel.For(0, settings.Runs, new ParallelOptions { CancellationToken = interrupt }, run =>
         {
-            using var source = new SimulatedTraceSource(new SimulationOptions(design, workload, settings.FirstSeed + (ulong)run));
-            runs[run] = TraceMeasurementFactory.FromSource(source);
+            var measurement = new TraceMeasurementCollector();
+            using var pass = TracePass.Over(
+                new SimulatedTraceSource(new SimulationOptions(design, workload, settings.FirstSeed + (ulong)run)),
+                new TracePassOptions { ReadAhead = false });
+            pass.Run([measurement], interrupt);
+            runs[run] = measurement.Measurement!;
         });
         return [.. runs];
     }

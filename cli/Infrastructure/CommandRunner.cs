@@ -13,7 +13,14 @@ namespace BinderTrace.Cli.Infrastructure;
 /// </summary>
 internal static class CommandRunner
 {
-    public static int Run(ParseResult parseResult, Func<TextWriter, ExitCode> body)
+    /// <summary>
+    /// Makes <paramref name="body"/> the command's action. It gets the Ctrl-C token (the async form of the action is
+    /// the one System.CommandLine hands a token to; the body itself runs synchronously) and stdout.
+    /// </summary>
+    public static void SetAction(Command command, Func<ParseResult, CancellationToken, TextWriter, ExitCode> body) =>
+        command.SetAction((parseResult, interrupt) => Task.FromResult(Run(parseResult, output => body(parseResult, interrupt, output))));
+
+    private static int Run(ParseResult parseResult, Func<TextWriter, ExitCode> body)
     {
         var output = CommandOutputWriter.Wrap(parseResult.InvocationConfiguration.Output);
         var error = parseResult.InvocationConfiguration.Error;

@@ -40,7 +40,7 @@ internal static class UnexpectedFailure
             return (int)ExitCode.OutputFailed;
         }
 
-        if (exception is OperationCanceledException)
+        if (IsCancellation(exception))
         {
             TryWrite(error, "bindertrace: cancelled");
             return (int)ExitCode.Cancelled;
@@ -51,6 +51,10 @@ internal static class UnexpectedFailure
             : $"bindertrace: internal error: {exception.Message} (a bug; run again with --verbose for details, and report it)");
         return (int)ExitCode.InternalError;
     }
+
+    /// <summary>Ctrl-C, also when it reached several workers (<see cref="Parallel"/> gathers their cancellations).</summary>
+    private static bool IsCancellation(Exception exception) => exception is OperationCanceledException
+        || exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions.All(e => e is OperationCanceledException);
 
     /// <summary>A failed write of stdout or of an export file, also when a worker thread's wrapper carries it.</summary>
     private static IOException? OutputFailure(Exception? exception)

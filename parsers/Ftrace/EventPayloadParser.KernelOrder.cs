@@ -1,4 +1,5 @@
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Parsers;
 

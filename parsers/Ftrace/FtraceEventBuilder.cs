@@ -1,5 +1,6 @@
 using System.Text;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Parsers;
 

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Parsers;
 

@@ -1,3 +1,5 @@
+using BinderTrace.Parsers.Input;
+
 namespace BinderTrace.Parsers;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 using BinderTrace.Parsers.Perfetto;
 using BinderTrace.Parsers.TraceDat;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 using ZstdSharp;
 
 namespace BinderTrace.Parsers.Perfetto;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 
 namespace BinderTrace.Parsers.TraceDat;
 

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using BinderTrace.Events;
+using BinderTrace.Parsers.Input;
 using Microsoft.Win32.SafeHandles;
 
 namespace BinderTrace.Parsers.TraceDat;

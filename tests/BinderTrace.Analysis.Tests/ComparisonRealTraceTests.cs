@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+using BinderTrace.Analysis.Reporting;
 using BinderTrace.Comparison;
 using BinderTrace.Events;
 using BinderTrace.Parsers;
@@ -54,8 +57,8 @@ public sealed class ComparisonRealTraceTests
     public void Saved_report_documents_carry_the_data_quality_and_the_same_structural_verdict()
     {
         // What `report --json` prints, saved and read back: no samples, but the same numbers and counters.
-        var saved6 = ReportFileLoader.Parse(RangeWrite.Value.Report.ToJsonString(), "6.1.json");
-        var saved7 = ReportFileLoader.Parse(PageConcurrent.Value.Report.ToJsonString(), "7.3.json");
+        var saved6 = ReportFileLoader.Parse(ReportJson("6.1.0-56-amd64"), "6.1.json");
+        var saved7 = ReportFileLoader.Parse(ReportJson("7.3.4+deb13-amd64"), "7.3.json");
 
         Assert.Equal(RangeWrite.Value.Quality.Issues(), saved6.Quality.Issues());
         Assert.NotEqual(TraceDataQuality.Unknown, saved6.Quality);
@@ -66,8 +69,22 @@ public sealed class ComparisonRealTraceTests
 
     private static TraceMeasurement Load(string kernel)
     {
-        var path = Path.Combine(RepositoryPaths.SharedCaptureFolder(kernel, "contended"), "trace.txt.gz");
-        using var source = TraceReader.Open(path, new ParseOptions());
+        using var source = TraceReader.Open(Contended(kernel), new ParseOptions());
         return TraceMeasurementFactory.FromSource(source);
     }
+
+    private static string ReportJson(string kernel)
+    {
+        using var source = TraceReader.Open(Contended(kernel), new ParseOptions());
+        var report = TraceAnalyzer.Analyze(source);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            TraceReportJson.Write(json, report);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Contended(string kernel) => Path.Combine(RepositoryPaths.SharedCaptureFolder(kernel, "contended"), "trace.txt.gz");
 }

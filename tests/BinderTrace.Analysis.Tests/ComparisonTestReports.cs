@@ -45,7 +45,7 @@ internal static class ComparisonTestReports
 
     public static TraceMeasurement Measurement(
         JsonObject report, string source = "run", TraceDataQuality? quality = null, IReadOnlyDictionary<string, TimedSamples>? samples = null) =>
-        new(source, report, quality ?? Clean, samples);
+        new(source, ReportMetrics.FromDocument(report), quality ?? Clean, samples);
 
     public static List<TraceMeasurement> Runs(string side, params double[] binderWriteHoldNs) =>
         binderWriteHoldNs.Select((ns, i) => Measurement(Report(1000, ns), $"{side}{i.ToString(CultureInfo.InvariantCulture)}")).ToList();

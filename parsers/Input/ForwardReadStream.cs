@@ -1,4 +1,4 @@
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Parsers.Input;
 
 /// <summary>
 /// Base of the pass-through streams that sit between a trace file and the line reader (gzip checking, format

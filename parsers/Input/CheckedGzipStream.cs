@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Parsers.Input;
 
 /// <summary>
 /// Gzip decompression that can tell a complete input from a cut one. .NET's <see cref="GZipStream"/> ends

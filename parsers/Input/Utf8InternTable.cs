@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Parsers.Input;
 
 /// <summary>
 /// Turns repeated byte strings (comms, event names, memcg paths) into one shared <see cref="string"/> each,

@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using BinderTrace.Events;
 
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Parsers.Input;
 
 /// <summary>
 /// <see cref="ITraceEventBatchSource.ReadBatch"/> for a source whose decoder makes one event at a time (trace.dat,

@@ -1,4 +1,4 @@
-namespace BinderTrace.Parsers;
+namespace BinderTrace.Parsers.Input;
 
 /// <summary>
 /// Wraps a third-party decompressor (zstd, xz) so damaged or cut input ends the text instead of throwing from
