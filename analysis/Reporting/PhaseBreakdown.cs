@@ -14,9 +14,11 @@ public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, Tr
 /// <summary>
 /// Runs one more analysis per phase name while its spans are open, in the same pass, so that the report can show
 /// each phase's headline numbers exactly as <c>--phase NAME</c> would (same events, same trackers). At most
-/// <see cref="MaxPhases"/> names are broken down; later ones are counted and skipped.
+/// <see cref="MaxPhases"/> names are broken down; later ones are counted and skipped. It shares no state with the
+/// whole-trace analysis that owns it, so it can consume the pass on a thread of its own
+/// (<see cref="TraceAnalyzer.DetachPhaseBreakdown"/>); its owner finishes it.
 /// </summary>
-internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters counters)
+internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsumer
 {
     public const int MaxPhases = 32;
 
@@ -29,30 +31,57 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
     private readonly List<TraceAnalyzer> _open = [];
     private int _openPastLimit;
 
-    public void OnEvent(in TraceEvent e)
+    // Counted here, not in the owner's counters, which the owner may be updating on another thread meanwhile.
+    private long _notBrokenDown;
+
+    /// <summary>Hands the events between markers to the open phases' analyzers a run at a time, so that they loop over runs as the owner does.</summary>
+    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
     {
-        if (e.Kind == EventKind.TracingMark)
+        var runStart = 0;
+        for (var i = 0; i < batch.Length; i++)
         {
-            OnMarker(e);
-            return;
+            if (batch[i].Kind == EventKind.TracingMark)
+            {
+                OnRun(batch[runStart..i]);
+                OnMarker(batch[i]);
+                runStart = i + 1;
+            }
         }
 
-        foreach (var analyzer in _open)
-        {
-            analyzer.OnEvent(e);
-        }
-
-        counters.Increment("phases_not_broken_down", _openPastLimit);
+        OnRun(batch[runStart..]);
     }
 
-    public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics) =>
-        _phases.Names
+    /// <summary>Nothing to do: the owner's <see cref="Finish"/> builds the phase reports with its own report.</summary>
+    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
+    {
+    }
+
+    public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics, AnalysisCounters counters)
+    {
+        counters.Increment("phases_not_broken_down", _notBrokenDown);
+        return _phases.Names
             .Where(_analyzers.ContainsKey)
             .Select(name => new PhaseReport(
                 name,
                 _phases.Spans.Where(s => s.Name == name).ToList(),
                 _analyzers[name].Finish(info, diagnostics)))
             .ToList();
+    }
+
+    private void OnRun(ReadOnlySpan<TraceEvent> run)
+    {
+        if (run.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var analyzer in _open)
+        {
+            analyzer.OnEvents(run);
+        }
+
+        _notBrokenDown += (long)_openPastLimit * run.Length;
+    }
 
     private void OnMarker(in TraceEvent e)
     {
@@ -68,7 +97,7 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
                 }
                 else
                 {
-                    counters.Increment("phases_not_broken_down");
+                    _notBrokenDown++;
                 }
             }
         }
@@ -92,7 +121,7 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
             analyzer.OnEvent(e);
         }
 
-        counters.Increment("phases_not_broken_down", _openPastLimit);
+        _notBrokenDown += _openPastLimit;
     }
 
     private TraceAnalyzer? AnalyzerOf(string name)
