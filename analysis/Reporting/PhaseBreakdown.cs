@@ -34,7 +34,24 @@ internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsu
     // Counted here, not in the owner's counters, which the owner may be updating on another thread meanwhile.
     private long _notBrokenDown;
 
-    /// <summary>Hands the events between markers to the open phases' analyzers a run at a time, so that they loop over runs as the owner does.</summary>
+    /// <summary>One event, while the owner analyses it too (it stays in cache for both).</summary>
+    public void OnEvent(in TraceEvent e)
+    {
+        if (e.Kind == EventKind.TracingMark)
+        {
+            OnMarker(e);
+            return;
+        }
+
+        foreach (var analyzer in _open)
+        {
+            analyzer.OnEvent(e);
+        }
+
+        _notBrokenDown += _openPastLimit;
+    }
+
+    /// <summary>On a lane of its own: the events between markers go to the open phases' analyzers a run at a time.</summary>
     public void OnEvents(ReadOnlySpan<TraceEvent> batch)
     {
         var runStart = 0;

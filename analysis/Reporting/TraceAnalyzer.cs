@@ -51,6 +51,8 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly StructuralSignatureTracker _signature = new();
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
+    private int _lastCommPid = int.MinValue;
+    private string? _lastComm;
     private readonly PhaseBreakdown? _phases;
     private bool _phasesDetached;
     private long _events;
@@ -111,7 +113,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     {
         if (_phases is not null && !_phasesDetached)
         {
-            _phases.OnEvents(new ReadOnlySpan<TraceEvent>(in e));
+            _phases.OnEvent(e);
         }
 
         Process(e);
@@ -164,7 +166,13 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     {
         if (_phases is not null && !_phasesDetached)
         {
-            _phases.OnEvents(batch);
+            foreach (ref readonly var e in batch)
+            {
+                _phases.OnEvent(e);
+                Process(e);
+            }
+
+            return;
         }
 
         foreach (ref readonly var e in batch)
@@ -254,6 +262,14 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     private void RememberComm(in TraceEvent e)
     {
+        // Runs of events of one task are common (start/end pairs); the same comm again changes nothing.
+        if (e.Pid == _lastCommPid && ReferenceEquals(e.Comm, _lastComm))
+        {
+            return;
+        }
+
+        _lastCommPid = e.Pid;
+        _lastComm = e.Comm;
         ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
         if (!known || comm == "<...>")
         {
