@@ -51,8 +51,6 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly StructuralSignatureTracker _signature = new();
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
-    private int _lastCommPid = int.MinValue;
-    private string? _lastComm;
     private readonly PhaseBreakdown? _phases;
     private bool _phasesDetached;
     private long _events;
@@ -262,14 +260,6 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     private void RememberComm(in TraceEvent e)
     {
-        // Runs of events of one task are common (start/end pairs); the same comm again changes nothing.
-        if (e.Pid == _lastCommPid && ReferenceEquals(e.Comm, _lastComm))
-        {
-            return;
-        }
-
-        _lastCommPid = e.Pid;
-        _lastComm = e.Comm;
         ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
         if (!known || comm == "<...>")
         {
