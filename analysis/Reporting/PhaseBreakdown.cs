@@ -14,11 +14,9 @@ public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, Tr
 /// <summary>
 /// Runs one more analysis per phase name while its spans are open, in the same pass, so that the report can show
 /// each phase's headline numbers exactly as <c>--phase NAME</c> would (same events, same trackers). At most
-/// <see cref="MaxPhases"/> names are broken down; later ones are counted and skipped. It shares no state with the
-/// whole-trace analysis that owns it, so it can consume the pass on a thread of its own
-/// (<see cref="TraceAnalyzer.DetachPhaseBreakdown"/>); its owner finishes it.
+/// <see cref="MaxPhases"/> names are broken down; later ones are counted and skipped.
 /// </summary>
-internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsumer
+internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters counters)
 {
     public const int MaxPhases = 32;
 
@@ -31,10 +29,6 @@ internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsu
     private readonly List<TraceAnalyzer> _open = [];
     private int _openPastLimit;
 
-    // Counted here, not in the owner's counters, which the owner may be updating on another thread meanwhile.
-    private long _notBrokenDown;
-
-    /// <summary>One event, while the owner analyses it too (it stays in cache for both).</summary>
     public void OnEvent(in TraceEvent e)
     {
         if (e.Kind == EventKind.TracingMark)
@@ -48,57 +42,17 @@ internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsu
             analyzer.OnEvent(e);
         }
 
-        _notBrokenDown += _openPastLimit;
+        counters.Increment("phases_not_broken_down", _openPastLimit);
     }
 
-    /// <summary>On a lane of its own: the events between markers go to the open phases' analyzers a run at a time.</summary>
-    public void OnEvents(ReadOnlySpan<TraceEvent> batch)
-    {
-        var runStart = 0;
-        for (var i = 0; i < batch.Length; i++)
-        {
-            if (batch[i].Kind == EventKind.TracingMark)
-            {
-                OnRun(batch[runStart..i]);
-                OnMarker(batch[i]);
-                runStart = i + 1;
-            }
-        }
-
-        OnRun(batch[runStart..]);
-    }
-
-    /// <summary>Nothing to do: the owner's <see cref="Finish"/> builds the phase reports with its own report.</summary>
-    public void OnEnd(TraceSourceInfo info, TraceDiagnostics diagnostics)
-    {
-    }
-
-    public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics, AnalysisCounters counters)
-    {
-        counters.Increment("phases_not_broken_down", _notBrokenDown);
-        return _phases.Names
+    public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics) =>
+        _phases.Names
             .Where(_analyzers.ContainsKey)
             .Select(name => new PhaseReport(
                 name,
                 _phases.Spans.Where(s => s.Name == name).ToList(),
                 _analyzers[name].Finish(info, diagnostics)))
             .ToList();
-    }
-
-    private void OnRun(ReadOnlySpan<TraceEvent> run)
-    {
-        if (run.IsEmpty)
-        {
-            return;
-        }
-
-        foreach (var analyzer in _open)
-        {
-            analyzer.OnEvents(run);
-        }
-
-        _notBrokenDown += (long)_openPastLimit * run.Length;
-    }
 
     private void OnMarker(in TraceEvent e)
     {
@@ -114,7 +68,7 @@ internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsu
                 }
                 else
                 {
-                    _notBrokenDown++;
+                    counters.Increment("phases_not_broken_down");
                 }
             }
         }
@@ -138,7 +92,7 @@ internal sealed class PhaseBreakdown(AnalysisOptions options) : ITraceEventConsu
             analyzer.OnEvent(e);
         }
 
-        _notBrokenDown += _openPastLimit;
+        counters.Increment("phases_not_broken_down", _openPastLimit);
     }
 
     private TraceAnalyzer? AnalyzerOf(string name)

@@ -52,7 +52,6 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
     private readonly PhaseBreakdown? _phases;
-    private bool _phasesDetached;
     private long _events;
     private long _first = -1;
     private long _last = -1;
@@ -65,7 +64,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         _pages = new PageTimelineTracker(_counters, filtered);
         _locks = new MmapLockTracker(_counters, this, filtered);
         _transactions = new TransactionTracker(_counters, filtered, _options.Proc);
-        _phases = _options.PhaseBreakdown ? new PhaseBreakdown(_options) : null;
+        _phases = _options.PhaseBreakdown ? new PhaseBreakdown(_options, _counters) : null;
     }
 
     /// <summary>Reads <paramref name="source"/> to the end and returns the report.</summary>
@@ -90,34 +89,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     /// <summary>The binder process whose mapping is in <paramref name="mm"/>, or -1 (used to filter lock rows by process).</summary>
     internal int OwnerOf(ulong mm) => _locks.OwnerOf(mm);
 
-    /// <summary>
-    /// The phase breakdown (<see cref="AnalysisOptions.PhaseBreakdown"/>) as a consumer of its own, or null without one:
-    /// the caller runs it beside this analyzer in the same pass (on another thread if it likes: the two share no
-    /// state), and this analyzer no longer feeds it. <see cref="Finish"/> still collects its phases, so both must
-    /// have seen the whole pass by then. Call it before the first event.
-    /// </summary>
-    public ITraceEventConsumer? DetachPhaseBreakdown()
-    {
-        if (_events > 0)
-        {
-            throw new InvalidOperationException("The phase breakdown is detached before the pass starts.");
-        }
-
-        _phasesDetached = _phases is not null;
-        return _phases;
-    }
-
     public void OnEvent(in TraceEvent e)
-    {
-        if (_phases is not null && !_phasesDetached)
-        {
-            _phases.OnEvent(e);
-        }
-
-        Process(e);
-    }
-
-    private void Process(in TraceEvent e)
     {
         _events++;
         if (_events == 1)
@@ -126,6 +98,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         }
 
         _last = e.Timestamp;
+        _phases?.OnEvent(e);
         _signature.Process(e);
         RememberComm(e);
         switch (e.Kind)
@@ -162,20 +135,9 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     public void OnEvents(ReadOnlySpan<TraceEvent> batch)
     {
-        if (_phases is not null && !_phasesDetached)
-        {
-            foreach (ref readonly var e in batch)
-            {
-                _phases.OnEvent(e);
-                Process(e);
-            }
-
-            return;
-        }
-
         foreach (ref readonly var e in batch)
         {
-            Process(e);
+            OnEvent(e);
         }
     }
 
@@ -231,7 +193,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
             ProcFilter = proc,
             Focus = _options.Focus is { IsEverything: false } focus ? focus.ToString() : null,
             Processes = processes,
-            Phases = _phases?.Finish(info, diagnostics, _counters) ?? [],
+            Phases = _phases?.Finish(info, diagnostics) ?? [],
             Events = _events,
             FirstTimestamp = _first,
             LastTimestamp = _last,

@@ -91,8 +91,7 @@ internal static class ReportCommand
     {
         using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
         var analyzer = new TraceAnalyzer(analysis);
-        // Phases that cover most of the trace cost as much as the whole trace's analysis: they get a thread of their own.
-        pass.RunConcurrently(analyzer.DetachPhaseBreakdown() is { } phases ? [[analyzer], [phases]] : [[analyzer]]);
+        pass.Run([analyzer]);
         return analyzer.Report!;
     }
 
