@@ -65,7 +65,8 @@ internal sealed class ParquetFileWriter
         _options = options;
         var compressor = new PageCompressor(options.Compression);
         var header = new ThriftCompactWriter();
-        _chunks = schema.Select(column => new ColumnChunkWriter(column, compressor, header)).ToArray();
+        var segments = new SegmentPool();
+        _chunks = schema.Select(column => new ColumnChunkWriter(column, compressor, header, segments)).ToArray();
         _output.Write(Magic);
     }
 
