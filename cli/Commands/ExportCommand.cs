@@ -9,7 +9,7 @@ using BinderTrace.Export.Parquet;
 namespace BinderTrace.Cli.Commands;
 
 /// <summary>
-/// <c>bindertrace export TRACE... -o DIR [--tables …] [--partition-by kernel,source] [--compression none|gzip|brotli]</c>:
+/// <c>bindertrace export TRACE... -o DIR [--tables …] [--partition-by kernel,source] [--compression none|gzip|brotli|zstd]</c>:
 /// Parquet tables for notebooks and fleets. The work is done by <see cref="TraceExporter"/>; this only maps options.
 /// </summary>
 internal static class ExportCommand
@@ -35,7 +35,7 @@ internal static class ExportCommand
             Description = "Page compression",
             DefaultValueFactory = _ => "gzip",
         };
-        compression.AcceptOnlyFromAmong("none", "gzip", "brotli");
+        compression.AcceptOnlyFromAmong("none", "gzip", "brotli", "zstd");
         var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
         var strict = CommonOptions.Strict();
         var deltaTimestamps = new Option<bool>("--delta-timestamps")
