@@ -33,7 +33,7 @@ internal static class ExportCommand
         var compression = new Option<string>("--compression")
         {
             Description = "Page compression",
-            DefaultValueFactory = _ => "gzip",
+            DefaultValueFactory = _ => "zstd",
         };
         compression.AcceptOnlyFromAmong("none", "gzip", "brotli", "zstd");
         var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
@@ -123,7 +123,7 @@ internal static class ExportCommand
                 PartitionBy = ExportSelection.ParsePartitionKeys(parseResult.GetValue(partitionBy) ?? []),
                 Writer = new ParquetWriterOptions
                 {
-                    Compression = ExportSelection.ParseCompression(parseResult.GetValue(compression) ?? "gzip"),
+                    Compression = ExportSelection.ParseCompression(parseResult.GetValue(compression) ?? "zstd"),
                     CreatedBy = $"bindertrace version {TraceExporter.ToolVersion}",
                 },
                 Kernel = parseResult.GetValue(kernel),
