@@ -9,7 +9,7 @@ public sealed record ParquetWriterOptions
 
     /// <summary>
     /// Rows per row group. The compressed pages of a row group are held until it is complete, so this and
-    /// <see cref="RowGroupBytes"/> are the writer's memory: 524,288 events are about 3.3 MB of ZSTD pages (5 MB of GZIP).
+    /// <see cref="RowGroupBytes"/> are the writer's memory: 524,288 events are about 4 MB of ZSTD pages (5 MB of GZIP).
     /// </summary>
     public int RowGroupRows { get; init; } = 1 << 19;
 
