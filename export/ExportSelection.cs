@@ -67,7 +67,8 @@ public static class ExportSelection
         "none" => ParquetCompression.None,
         "gzip" => ParquetCompression.Gzip,
         "brotli" => ParquetCompression.Brotli,
-        _ => throw new ArgumentException($"unknown compression '{value}'; expected none, gzip, brotli"),
+        "zstd" => ParquetCompression.Zstd,
+        _ => throw new ArgumentException($"unknown compression '{value}'; expected none, gzip, brotli, zstd"),
     };
 
     private static IEnumerable<string> Split(IEnumerable<string> values) =>

@@ -55,7 +55,11 @@ internal sealed class TableFile<TRow> : ITableFile
         return new ExportedFile(Table, Path, Rows, bytes);
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _file.Dispose();
+    }
 
     private string Join(Func<TraceFacts, string> value) => string.Join('\n', _traces.Select(value));
 }

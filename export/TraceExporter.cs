@@ -17,7 +17,13 @@ namespace BinderTrace.Export;
 public sealed class TraceExporter
 {
     /// <summary>Bytes an analysis table holds for its row group being built, before it is written out.</summary>
-    internal const long AnalysisRowGroupBytes = 4L << 20;
+    internal const long AnalysisRowGroupBytes = 2L << 20;
+
+    /// <summary>
+    /// Rows per data page of an analysis table: its rows come slowly, so a page of the writer's default size would sit
+    /// uncompressed in memory for most of the trace; smaller pages are compressed sooner.
+    /// </summary>
+    internal const int AnalysisPageRows = 1 << 13;
 
     private readonly ExportOptions _options;
     private readonly TracePassOptions _input;
@@ -166,7 +172,11 @@ public sealed class TraceExporter
             // An analysis table gets a row or two per thousand events, so with the writer's default limits a row group
             // would hold the table's whole output up to 1 GB-sized traces: peak memory grew with the input (the export of
             // 1.1 GB held 30 MB more than that of 250 MB, all in these pages). A small byte budget keeps it flat.
-            var analysisWriter = _options.Writer with { RowGroupBytes = Math.Min(_options.Writer.RowGroupBytes, AnalysisRowGroupBytes) };
+            var analysisWriter = _options.Writer with
+            {
+                RowGroupBytes = Math.Min(_options.Writer.RowGroupBytes, AnalysisRowGroupBytes),
+                PageRows = Math.Min(_options.Writer.PageRows, AnalysisPageRows),
+            };
             set.Sink = new ParquetAnalysisSink(
                 tables.HasFlag(ExportTables.PageIntervals) ? set.Add(new TableFile<PageInterval>(PathOf(AnalysisTables.PageIntervals), _pageIntervals, analysisWriter)) : null,
                 tables.HasFlag(ExportTables.LockHolds) ? set.Add(new TableFile<MmapLockHold>(PathOf(AnalysisTables.LockHolds), _lockHolds, analysisWriter)) : null,

@@ -9,7 +9,7 @@ using BinderTrace.Export.Parquet;
 namespace BinderTrace.Cli.Commands;
 
 /// <summary>
-/// <c>bindertrace export TRACE... -o DIR [--tables …] [--partition-by kernel,source] [--compression none|gzip|brotli]</c>:
+/// <c>bindertrace export TRACE... -o DIR [--tables …] [--partition-by kernel,source] [--compression none|gzip|brotli|zstd]</c>:
 /// Parquet tables for notebooks and fleets. The work is done by <see cref="TraceExporter"/>; this only maps options.
 /// </summary>
 internal static class ExportCommand
@@ -33,9 +33,9 @@ internal static class ExportCommand
         var compression = new Option<string>("--compression")
         {
             Description = "Page compression",
-            DefaultValueFactory = _ => "gzip",
+            DefaultValueFactory = _ => "zstd",
         };
-        compression.AcceptOnlyFromAmong("none", "gzip", "brotli");
+        compression.AcceptOnlyFromAmong("none", "gzip", "brotli", "zstd");
         var kernel = new Option<string>("--kernel") { Description = "Kernel label for the kernel column / partition (default: unknown)" };
         var strict = CommonOptions.Strict();
         var deltaTimestamps = new Option<bool>("--delta-timestamps")
@@ -123,7 +123,7 @@ internal static class ExportCommand
                 PartitionBy = ExportSelection.ParsePartitionKeys(parseResult.GetValue(partitionBy) ?? []),
                 Writer = new ParquetWriterOptions
                 {
-                    Compression = ExportSelection.ParseCompression(parseResult.GetValue(compression) ?? "gzip"),
+                    Compression = ExportSelection.ParseCompression(parseResult.GetValue(compression) ?? "zstd"),
                     CreatedBy = $"bindertrace version {TraceExporter.ToolVersion}",
                 },
                 Kernel = parseResult.GetValue(kernel),

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
@@ -116,16 +118,17 @@ internal abstract class ColumnBuffer
     /// <summary>Values come in row order, and a required column cannot skip a row (that would be a null).</summary>
     private void CheckNext(int row)
     {
-        if (row < RowCount)
+        // Runs once per value: the check stays small enough to inline, the messages are built elsewhere.
+        if (row < RowCount || (row != RowCount && !Column.Optional))
         {
-            throw new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.");
-        }
-
-        if (!Column.Optional && row != RowCount)
-        {
-            throw RequiredNull();
+            throw OutOfOrder(row);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException OutOfOrder(int row) => row < RowCount
+        ? new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.")
+        : RequiredNull();
 
     private void EnsureLevels(int rows)
     {

@@ -7,12 +7,12 @@ namespace BinderTrace.Export.Parquet;
 /// are complete and kept, compressed, in memory, so the work of a row group is spread over its rows instead of
 /// stalling the writer at the end; <see cref="WriteTo"/> puts the dictionary page (which must come first) and the
 /// data pages into the file and returns the chunk's footer metadata. Page headers are Thrift; bodies are compressed
-/// as one unit. The compressor and header scratch are shared by the columns of a file.
+/// as one unit. The compressor, header scratch and the segments pages are stored in are shared by the columns of a file.
 /// </summary>
-internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor compressor, ThriftCompactWriter header)
+internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor compressor, ThriftCompactWriter header, SegmentPool segments)
 {
-    private readonly PageBodyBuffer _dataPages = new();
-    private readonly PageBodyBuffer _dictionaryPage = new();
+    private readonly PageStore _dataPages = new(segments);
+    private readonly PageStore _dictionaryPage = new(segments);
     private readonly HashSet<ParquetEncoding> _encodings = [];
     private long _numValues;
     private long _nullCount;
@@ -65,9 +65,9 @@ internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor com
         }
 
         long? dictionaryOffset = _hasDictionary ? output.Position : null;
-        output.Write(_dictionaryPage.WrittenSpan);
+        _dictionaryPage.CopyTo(output);
         var dataOffset = output.Position;
-        output.Write(_dataPages.WrittenSpan);
+        _dataPages.CopyTo(output);
         var metadata = new ColumnChunkMetadata(
             Column, _encodings.Order().ToArray(), compressor.Codec, _numValues, _nullCount, _uncompressed, BufferedBytes, dataOffset, dictionaryOffset);
         _dataPages.Clear();
@@ -89,7 +89,7 @@ internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor com
         BinaryPrimitives.WriteInt32LittleEndian(body.At(lengthAt, 4), body.Length - start);
     }
 
-    private void Append(PageBodyBuffer pages, int uncompressedBodyLength, ReadOnlySpan<byte> storedBody)
+    private void Append(PageStore pages, int uncompressedBodyLength, ReadOnlySpan<byte> storedBody)
     {
         var headerBytes = header.WrittenSpan;
         pages.Write(headerBytes);

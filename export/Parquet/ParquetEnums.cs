@@ -32,6 +32,7 @@ public enum ParquetCompression
     None = 0,
     Gzip = 2,
     Brotli = 4,
+    Zstd = 6,
 }
 
 /// <summary>

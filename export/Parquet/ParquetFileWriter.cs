@@ -7,10 +7,14 @@ public sealed record ParquetWriterOptions
 {
     public ParquetCompression Compression { get; init; } = ParquetCompression.None;
 
-    public int RowGroupRows { get; init; } = 1 << 20;
+    /// <summary>
+    /// Rows per row group. The compressed pages of a row group are held until it is complete, so this and
+    /// <see cref="RowGroupBytes"/> are the writer's memory: 524,288 events are about 4 MB of ZSTD pages (5 MB of GZIP).
+    /// </summary>
+    public int RowGroupRows { get; init; } = 1 << 19;
 
-    /// <summary>Bytes held for the row group being built (compressed pages, the page being filled, dictionaries) that trigger a row-group flush.</summary>
-    public long RowGroupBytes { get; init; } = 64L << 20;
+    /// <summary>Bytes held for the row group being built (stored pages, the page being filled, dictionaries) that trigger a row-group flush.</summary>
+    public long RowGroupBytes { get; init; } = 16L << 20;
 
     /// <summary>Rows per data page: pages are encoded and compressed as they fill.</summary>
     public int PageRows { get; init; } = 1 << 15;
@@ -39,7 +43,7 @@ public sealed record ParquetWriterOptions
 /// one page at a time (<see cref="WritePage"/>, encoded and compressed at once) and closes each row group with
 /// <see cref="WriteRowGroup"/>; <see cref="Finish"/> writes the footer. The stream is not closed here.
 /// </summary>
-internal sealed class ParquetFileWriter
+internal sealed class ParquetFileWriter : IDisposable
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
@@ -47,6 +51,7 @@ internal sealed class ParquetFileWriter
     private readonly IReadOnlyList<ParquetColumn> _schema;
     private readonly ParquetWriterOptions _options;
     private readonly ColumnChunkWriter[] _chunks;
+    private readonly PageCompressor _compressor;
     private readonly PageBodyBuffer _body = new();
     private readonly List<RowGroupMetadata> _rowGroups = [];
     private readonly List<KeyValuePair<string, string>> _keyValues = [];
@@ -63,9 +68,10 @@ internal sealed class ParquetFileWriter
         _output = new ParquetOutput(stream);
         _schema = schema;
         _options = options;
-        var compressor = new PageCompressor(options.Compression);
+        _compressor = new PageCompressor(options.Compression);
         var header = new ThriftCompactWriter();
-        _chunks = schema.Select(column => new ColumnChunkWriter(column, compressor, header)).ToArray();
+        var segments = new SegmentPool();
+        _chunks = schema.Select(column => new ColumnChunkWriter(column, _compressor, header, segments)).ToArray();
         _output.Write(Magic);
     }
 
@@ -138,5 +144,9 @@ internal sealed class ParquetFileWriter
         _output.Write(length);
         _output.Write(Magic);
         _finished = true;
+        _compressor.Dispose();
     }
+
+    /// <summary>Frees the compressor's native state; a finished writer has done so already.</summary>
+    public void Dispose() => _compressor.Dispose();
 }

@@ -14,7 +14,7 @@ namespace BinderTrace.Export.Tables;
 /// column presence groups (the distinct <c>presentIn</c> sets), so a sparse column visits only its own rows.
 /// </para>
 /// </summary>
-internal sealed class ParquetTableWriter<TRow>
+internal sealed class ParquetTableWriter<TRow> : IDisposable
 {
     /// <summary>Rows appended column by column at a time: enough to amortise the per-column calls, few enough to stay in cache.</summary>
     private const int ChunkRows = 4096;
@@ -125,6 +125,8 @@ internal sealed class ParquetTableWriter<TRow>
         _pendingCount = 0;
         AppendRows(rows);
     }
+
+    public void Dispose() => _file.Dispose();
 
     private void AppendRows(ReadOnlySpan<TRow> rows)
     {

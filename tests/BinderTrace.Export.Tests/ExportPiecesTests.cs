@@ -32,7 +32,8 @@ public sealed class ExportPiecesTests
         Assert.Throws<ArgumentException>(() => ExportSelection.ParsePartitionKeys(["kernel,kernel"]));
         Assert.Throws<ArgumentException>(() => ExportSelection.ParsePartitionKeys(["cpu"]));
         Assert.Equal(ParquetCompression.Brotli, ExportSelection.ParseCompression("brotli"));
-        Assert.Throws<ArgumentException>(() => ExportSelection.ParseCompression("zstd"));
+        Assert.Equal(ParquetCompression.Zstd, ExportSelection.ParseCompression("zstd"));
+        Assert.Throws<ArgumentException>(() => ExportSelection.ParseCompression("lz4"));
     }
 
     [Fact]
