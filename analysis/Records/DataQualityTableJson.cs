@@ -11,6 +11,15 @@ public static class DataQualityTableJson
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(table);
         json.WriteStartArray(propertyName);
+        WriteRows(json, table);
+        json.WriteEndArray();
+    }
+
+    /// <summary>The table's rows, inside an array the caller has opened.</summary>
+    public static void WriteRows(Utf8JsonWriter json, DataQualityTable table)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(table);
         foreach (var entry in table.Entries)
         {
             json.WriteStartObject();
@@ -21,7 +30,5 @@ public static class DataQualityTableJson
             json.WriteString("description", entry.Counter.Description);
             json.WriteEndObject();
         }
-
-        json.WriteEndArray();
     }
 }

@@ -30,47 +30,46 @@ public static class TraceReportJson
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(report);
         json.WriteStartObject();
-        json.WriteNumber("schema_version", SchemaVersion);
-        json.WriteString("source", report.Source.SourceName);
-        json.WriteString("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
-        json.WriteString("quantile_method", QuantileMethod);
+        WriteFields(new JsonReportFields(json), report);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The report's fields, in the document's order, to <paramref name="fields"/> (the body of the top-level object).</summary>
+    public static void WriteFields(IReportFields fields, TraceReport report)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(report);
+        fields.Number("schema_version", SchemaVersion);
+        fields.Text("source", report.Source.SourceName);
+        fields.Text("clock", report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns");
+        fields.Text("quantile_method", QuantileMethod);
         if (report.ProcFilter is { } proc)
         {
-            json.WriteNumber("proc", proc);
+            fields.Number("proc", proc);
         }
         else
         {
-            json.WriteNull("proc");
+            fields.Null("proc");
         }
 
-        if (report.Focus is { } focus)
-        {
-            json.WriteString("focus", focus);
-        }
-        else
-        {
-            json.WriteNull("focus");
-        }
-
-        json.WriteNumber("event_count", report.Events);
+        fields.Text("focus", report.Focus);
+        fields.Number("event_count", report.Events);
         // With a counter clock every time in this report is in ticks; the clock field says so and the
         // trace bounds are named for what they are, so no script mistakes ticks for nanoseconds.
         var unit = report.Source.Clock == TraceClockKind.Ticks ? "ticks" : "ns";
-        json.WriteNumber("first_ts_" + unit, report.FirstTimestamp);
-        json.WriteNumber("last_ts_" + unit, report.LastTimestamp);
-        WritePages(json, report);
-        WriteLocks(json, report);
-        WriteTransactions(json, report);
-        WriteFingerprint(json, report);
-        WriteDataQuality(json, report);
-        WriteProcesses(json, report);
-        WritePhases(json, report);
-        json.WriteEndObject();
+        fields.Number("first_ts_" + unit, report.FirstTimestamp);
+        fields.Number("last_ts_" + unit, report.LastTimestamp);
+        WritePages(fields, report);
+        WriteLocks(fields, report);
+        WriteTransactions(fields, report);
+        WriteFingerprint(fields, report);
+        WriteDataQuality(fields, report);
+        fields.Array("binder_processes", json => WriteProcesses(json, report));
+        fields.Array("phases", json => WritePhases(json, report));
     }
 
     private static void WriteProcesses(Utf8JsonWriter json, TraceReport report)
     {
-        json.WriteStartArray("binder_processes");
         foreach (var p in report.Processes)
         {
             json.WriteStartObject();
@@ -82,14 +81,11 @@ public static class TraceReportJson
             json.WriteNumber("transactions", p.Transactions);
             json.WriteEndObject();
         }
-
-        json.WriteEndArray();
     }
 
     /// <summary>Each phase as a full report of its own (the same object as <c>report --phase NAME --json</c> gives), with its spans.</summary>
     private static void WritePhases(Utf8JsonWriter json, TraceReport report)
     {
-        json.WriteStartArray("phases");
         foreach (var phase in report.Phases)
         {
             json.WriteStartObject();
@@ -109,38 +105,40 @@ public static class TraceReportJson
             Write(json, phase.Report);
             json.WriteEndObject();
         }
-
-        json.WriteEndArray();
     }
 
-    public static void WriteDistribution(Utf8JsonWriter json, string name, DurationDistribution d)
+    private static void WriteDistribution(IReportFields fields, string name, DurationDistribution d)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(d);
-        json.WriteStartObject(name);
-        json.WriteNumber("count", d.Count);
-        json.WriteNumber("total", d.Total);
-        json.WriteNumber("min", d.Min);
-        json.WriteNumber("p50", d.Quantile(0.50));
-        json.WriteNumber("p90", d.Quantile(0.90));
-        json.WriteNumber("p99", d.Quantile(0.99));
-        json.WriteNumber("max", d.Max);
-        json.WriteBoolean("exact", d.IsExact);
-        json.WriteEndObject();
+        fields.StartObject(name);
+        fields.Number("count", d.Count);
+        fields.Number("total", d.Total);
+        fields.Number("min", d.Min);
+        fields.Number("p50", d.Quantile(0.50));
+        fields.Number("p90", d.Quantile(0.90));
+        fields.Number("p99", d.Quantile(0.99));
+        fields.Number("max", d.Max);
+        fields.Flag("exact", d.IsExact);
+        fields.EndObject();
     }
 
-    private static void WritePages(Utf8JsonWriter json, TraceReport report)
+    private static void WritePages(IReportFields fields, TraceReport report)
     {
-        var p = report.Pages;
-        json.WriteStartObject("pages");
-        WritePageCounts(json, p);
-        json.WriteNumber("page_range_updates", report.PageRangeUpdates);
-        json.WriteStartArray("processes");
+        fields.StartObject("pages");
+        WritePageCounts(fields, report.Pages);
+        fields.Number("page_range_updates", report.PageRangeUpdates);
+        fields.Array("processes", json => WriteProcessPages(json, report));
+        fields.Array("markers", json => WriteMarkers(json, report));
+        fields.EndObject();
+    }
+
+    private static void WriteProcessPages(Utf8JsonWriter json, TraceReport report)
+    {
+        var fields = new JsonReportFields(json);
         foreach (var proc in report.PagesByProcess)
         {
             json.WriteStartObject();
             json.WriteNumber("proc", proc.Proc);
-            WritePageCounts(json, proc);
+            WritePageCounts(fields, proc);
             json.WriteStartArray("series");
             foreach (var sample in proc.Series.Samples)
             {
@@ -154,9 +152,10 @@ public static class TraceReportJson
             json.WriteEndArray();
             json.WriteEndObject();
         }
+    }
 
-        json.WriteEndArray();
-        json.WriteStartArray("markers");
+    private static void WriteMarkers(Utf8JsonWriter json, TraceReport report)
+    {
         foreach (var marker in report.Markers)
         {
             json.WriteStartObject();
@@ -175,35 +174,39 @@ public static class TraceReportJson
             json.WriteEndArray();
             json.WriteEndObject();
         }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 
-    private static void WritePageCounts(Utf8JsonWriter json, ProcessPageStatistics p)
+    private static void WritePageCounts(IReportFields fields, ProcessPageStatistics p)
     {
-        json.WriteNumber("installs", p.Installs);
-        json.WriteNumber("raced_installs", p.RacedInstalls);
-        json.WriteNumber("lru_adds", p.LruAdds);
-        json.WriteNumber("lru_removes", p.LruRemoves);
-        json.WriteNumber("reclaims", p.Reclaims);
-        json.WriteNumber("reinstalls_after_reclaim", p.ReinstallsAfterReclaim);
-        json.WriteNumber("active_at_end", p.Active);
-        json.WriteNumber("lru_at_end", p.Lru);
-        json.WriteNumber("installed_at_end", p.Resident);
-        json.WriteNumber("peak_installed", p.PeakResident);
-        json.WriteNumber("peak_lru", p.PeakLru);
-        WriteDistribution(json, "install_ns", p.InstallNs);
-        WriteDistribution(json, "lru_dwell_ns", p.LruDwellNs);
-        WriteDistribution(json, "reclaim_ns", p.ReclaimNs);
-        WriteDistribution(json, "reinstall_after_reclaim_ns", p.ReinstallAfterReclaimNs);
+        fields.Number("installs", p.Installs);
+        fields.Number("raced_installs", p.RacedInstalls);
+        fields.Number("lru_adds", p.LruAdds);
+        fields.Number("lru_removes", p.LruRemoves);
+        fields.Number("reclaims", p.Reclaims);
+        fields.Number("reinstalls_after_reclaim", p.ReinstallsAfterReclaim);
+        fields.Number("active_at_end", p.Active);
+        fields.Number("lru_at_end", p.Lru);
+        fields.Number("installed_at_end", p.Resident);
+        fields.Number("peak_installed", p.PeakResident);
+        fields.Number("peak_lru", p.PeakLru);
+        WriteDistribution(fields, "install_ns", p.InstallNs);
+        WriteDistribution(fields, "lru_dwell_ns", p.LruDwellNs);
+        WriteDistribution(fields, "reclaim_ns", p.ReclaimNs);
+        WriteDistribution(fields, "reinstall_after_reclaim_ns", p.ReinstallAfterReclaimNs);
     }
 
-    private static void WriteLocks(Utf8JsonWriter json, TraceReport report)
+    private static void WriteLocks(IReportFields fields, TraceReport report)
     {
-        json.WriteStartObject("mmap_lock");
-        WriteLockNumbers(json, report.Locks);
-        json.WriteStartArray("top_blockers");
+        fields.StartObject("mmap_lock");
+        WriteLockNumbers(fields, report.Locks);
+        fields.Array("top_blockers", json => WriteTopBlockers(json, report));
+        fields.Array("tasks", json => WriteLockTasks(json, report));
+        fields.Array("mms", json => WriteMms(json, report));
+        fields.EndObject();
+    }
+
+    private static void WriteTopBlockers(Utf8JsonWriter json, TraceReport report)
+    {
         foreach (var b in report.TopBlockers)
         {
             json.WriteStartObject();
@@ -216,9 +219,10 @@ public static class TraceReportJson
             json.WriteNumber("blocked_ns", b.BlockedNs);
             json.WriteEndObject();
         }
+    }
 
-        json.WriteEndArray();
-        json.WriteStartArray("tasks");
+    private static void WriteLockTasks(Utf8JsonWriter json, TraceReport report)
+    {
         foreach (var t in report.TopLockTasks)
         {
             json.WriteStartObject();
@@ -238,9 +242,11 @@ public static class TraceReportJson
 
             json.WriteEndObject();
         }
+    }
 
-        json.WriteEndArray();
-        json.WriteStartArray("mms");
+    private static void WriteMms(Utf8JsonWriter json, TraceReport report)
+    {
+        var fields = new JsonReportFields(json);
         foreach (var mm in report.LocksByMm)
         {
             json.WriteStartObject();
@@ -254,110 +260,129 @@ public static class TraceReportJson
                 json.WriteNull("binder_proc");
             }
 
-            WriteLockNumbers(json, mm);
+            WriteLockNumbers(fields, mm);
             json.WriteEndObject();
         }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 
-    private static void WriteLockNumbers(Utf8JsonWriter json, MmLockStatistics s)
+    private static void WriteLockNumbers(IReportFields fields, MmLockStatistics s)
     {
-        WriteModes(json, "wait_ns", s.WaitNs);
-        WriteModes(json, "hold_ns", s.HoldNs);
-        json.WriteStartObject("binder");
-        WriteModes(json, "wait_ns", s.BinderWaitNs);
-        WriteModes(json, "hold_ns", s.BinderHoldNs);
-        json.WriteNumber("blocked_others_ns", s.BlockedByBinderNs);
-        json.WriteEndObject();
-        json.WriteStartObject("other");
-        json.WriteNumber("blocked_others_ns", s.BlockedByOtherNs);
-        json.WriteEndObject();
-        json.WriteNumber("trylock_acquires", s.TrylockAcquires);
-        json.WriteNumber("failed_trylocks", s.FailedTrylocks);
-        json.WriteNumber("failed_locks", s.FailedLocks);
-        json.WriteNumber("downgrades", s.Downgrades);
-        json.WriteNumber("unmatched_releases", s.UnmatchedReleases);
+        WriteModes(fields, "wait_ns", s.WaitNs);
+        WriteModes(fields, "hold_ns", s.HoldNs);
+        fields.StartObject("binder");
+        WriteModes(fields, "wait_ns", s.BinderWaitNs);
+        WriteModes(fields, "hold_ns", s.BinderHoldNs);
+        fields.Number("blocked_others_ns", s.BlockedByBinderNs);
+        fields.EndObject();
+        fields.StartObject("other");
+        fields.Number("blocked_others_ns", s.BlockedByOtherNs);
+        fields.EndObject();
+        fields.Number("trylock_acquires", s.TrylockAcquires);
+        fields.Number("failed_trylocks", s.FailedTrylocks);
+        fields.Number("failed_locks", s.FailedLocks);
+        fields.Number("downgrades", s.Downgrades);
+        fields.Number("unmatched_releases", s.UnmatchedReleases);
     }
 
-    private static void WriteModes(Utf8JsonWriter json, string name, Func<LockMode, DurationDistribution> of)
+    private static void WriteModes(IReportFields fields, string name, Func<LockMode, DurationDistribution> of)
     {
-        json.WriteStartObject(name);
-        WriteDistribution(json, "read", of(LockMode.Read));
-        WriteDistribution(json, "write", of(LockMode.Write));
-        json.WriteEndObject();
+        fields.StartObject(name);
+        WriteDistribution(fields, "read", of(LockMode.Read));
+        WriteDistribution(fields, "write", of(LockMode.Write));
+        fields.EndObject();
     }
 
-    private static void WriteTransactions(Utf8JsonWriter json, TraceReport report)
+    private static void WriteTransactions(IReportFields fields, TraceReport report)
     {
         var t = report.Transactions;
-        json.WriteStartObject("transactions");
-        json.WriteNumber("count", t.Count);
-        json.WriteNumber("replies", t.Replies);
-        json.WriteNumber("oneway", t.OneWay);
-        json.WriteNumber("pages_installed", t.PagesInstalled);
-        json.WriteNumber("with_page_installs", t.WithPageInstalls);
-        WriteDistribution(json, "buffer_bytes", t.BufferBytes);
-        WriteDistribution(json, "delivery_ns", t.DeliveryNs);
-        WriteDistribution(json, "round_trip_ns", t.RoundTripNs);
-        json.WriteEndObject();
+        fields.StartObject("transactions");
+        fields.Number("count", t.Count);
+        fields.Number("replies", t.Replies);
+        fields.Number("oneway", t.OneWay);
+        fields.Number("pages_installed", t.PagesInstalled);
+        fields.Number("with_page_installs", t.WithPageInstalls);
+        WriteDistribution(fields, "buffer_bytes", t.BufferBytes);
+        WriteDistribution(fields, "delivery_ns", t.DeliveryNs);
+        WriteDistribution(fields, "round_trip_ns", t.RoundTripNs);
+        fields.EndObject();
     }
 
-    private static void WriteFingerprint(Utf8JsonWriter json, TraceReport report)
+    private static void WriteFingerprint(IReportFields fields, TraceReport report)
     {
         var f = report.Fingerprint;
         var e = f.Evidence;
-        json.WriteStartObject("fingerprint");
-        json.WriteString("design", f.DesignName);
-        json.WriteString("reason", f.Reason);
-        json.WriteStartObject("evidence");
-        json.WriteNumber("install_windows", e.InstallWindows);
-        json.WriteNumber("windows_inside_write_hold", e.InstallWindowsInsideWriteHold);
-        json.WriteNumber("windows_inside_read_hold", e.InstallWindowsInsideReadHold);
-        json.WriteNumber("windows_with_write_lock_inside", e.InstallWindowsWithWriteLockInside);
-        json.WriteNumber("windows_with_read_lock_inside", e.InstallWindowsWithReadLockInside);
-        json.WriteNumber("windows_without_lock", e.InstallWindowsWithoutLock);
-        json.WriteNumber("receiver_read_locks_after_install", e.ReceiverReadLocksAfterInstall);
-        json.WriteNumber("write_holds_enclosing_several_windows", e.WriteHoldsEnclosingSeveralWindows);
-        json.WriteNumber("update_page_range_events", e.UpdatePageRangeEvents);
-        json.WriteNumber("update_page_range_zero_size", e.UpdatePageRangeZeroSize);
-        json.WriteNumber("update_page_range_wrapped", e.UpdatePageRangeWrapped);
-        json.WriteString("lru_add_order", e.LruAddOrder.ToString());
-        json.WriteString("unmap_order", e.UnmapOrder.ToString());
-        json.WriteString("memcg_form", e.MemcgForm.ToString());
-        json.WriteString("install_shape", e.DominantInstallAllocationShape);
-        json.WriteString("shrink_shape", e.DominantShrinkPageShape);
-        json.WriteEndObject();
-        json.WriteEndObject();
+        fields.StartObject("fingerprint");
+        fields.Text("design", f.DesignName);
+        fields.Text("reason", f.Reason);
+        fields.StartObject("evidence");
+        fields.Number("install_windows", e.InstallWindows);
+        fields.Number("windows_inside_write_hold", e.InstallWindowsInsideWriteHold);
+        fields.Number("windows_inside_read_hold", e.InstallWindowsInsideReadHold);
+        fields.Number("windows_with_write_lock_inside", e.InstallWindowsWithWriteLockInside);
+        fields.Number("windows_with_read_lock_inside", e.InstallWindowsWithReadLockInside);
+        fields.Number("windows_without_lock", e.InstallWindowsWithoutLock);
+        fields.Number("receiver_read_locks_after_install", e.ReceiverReadLocksAfterInstall);
+        fields.Number("write_holds_enclosing_several_windows", e.WriteHoldsEnclosingSeveralWindows);
+        fields.Number("update_page_range_events", e.UpdatePageRangeEvents);
+        fields.Number("update_page_range_zero_size", e.UpdatePageRangeZeroSize);
+        fields.Number("update_page_range_wrapped", e.UpdatePageRangeWrapped);
+        fields.Text("lru_add_order", e.LruAddOrder.ToString());
+        fields.Text("unmap_order", e.UnmapOrder.ToString());
+        fields.Text("memcg_form", e.MemcgForm.ToString());
+        fields.Text("install_shape", e.DominantInstallAllocationShape);
+        fields.Text("shrink_shape", e.DominantShrinkPageShape);
+        fields.EndObject();
+        fields.EndObject();
     }
 
-    private static void WriteDataQuality(Utf8JsonWriter json, TraceReport report)
+    private static void WriteDataQuality(IReportFields fields, TraceReport report)
     {
         var d = report.Diagnostics;
-        json.WriteStartObject("data_quality");
-        json.WriteNumber("lines_read", d.LinesRead);
-        json.WriteNumber("unparsed_lines", d.UnparsedLines);
-        json.WriteNumber("malformed_payloads", d.MalformedPayloads);
-        json.WriteNumber("lost_event_markers", d.LostEventMarkers);
-        json.WriteNumber("lost_events", d.LostEvents);
-        json.WriteNumber("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
-        json.WriteNumber("reordered_events", d.ReorderedEvents);
-        json.WriteNumber("late_events", d.LateEvents);
-        json.WriteNumber("lost_data_bytes", d.LostDataBytes);
-        json.WriteBoolean("truncated", d.Truncated);
-        json.WriteString("input_damage", d.InputDamage);
-        json.WriteStartObject("analysis");
+        fields.StartObject("data_quality");
+        fields.Number("lines_read", d.LinesRead);
+        fields.Number("unparsed_lines", d.UnparsedLines);
+        fields.Number("malformed_payloads", d.MalformedPayloads);
+        fields.Number("lost_event_markers", d.LostEventMarkers);
+        fields.Number("lost_events", d.LostEvents);
+        fields.Number("lost_event_markers_without_count", d.LostEventMarkersWithoutCount);
+        fields.Number("reordered_events", d.ReorderedEvents);
+        fields.Number("late_events", d.LateEvents);
+        fields.Number("lost_data_bytes", d.LostDataBytes);
+        fields.Flag("truncated", d.Truncated);
+        fields.Text("input_damage", d.InputDamage);
+        fields.StartObject("analysis");
         foreach (var (name, count) in report.Counters.All)
         {
-            json.WriteNumber(name, count);
+            fields.Number(name, count);
         }
 
-        json.WriteEndObject();
-        DataQualityTableJson.Write(json, "table", report.DataQuality);
-        json.WriteEndObject();
+        fields.EndObject();
+        fields.Array("table", json => DataQualityTableJson.WriteRows(json, report.DataQuality));
+        fields.EndObject();
     }
 
     public static string Hex(ulong mm) => mm.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The fields as JSON properties of the object <see cref="Utf8JsonWriter"/> has open.</summary>
+    private sealed class JsonReportFields(Utf8JsonWriter json) : IReportFields
+    {
+        public void StartObject(string name) => json.WriteStartObject(name);
+
+        public void EndObject() => json.WriteEndObject();
+
+        public void Number(string name, long value) => json.WriteNumber(name, value);
+
+        public void Text(string name, string? value) => json.WriteString(name, value);
+
+        public void Flag(string name, bool value) => json.WriteBoolean(name, value);
+
+        public void Null(string name) => json.WriteNull(name);
+
+        public void Array(string name, Action<Utf8JsonWriter> rows)
+        {
+            json.WriteStartArray(name);
+            rows(json);
+            json.WriteEndArray();
+        }
+    }
 }

@@ -4,7 +4,8 @@ using BinderTrace.Pipeline;
 
 namespace BinderTrace.Tests;
 
-/// <summary>Issue 13: every exported file's footer carries the trace's data-quality table (README "Data-quality table").</summary>
+/// <summary>Issue 13: every exported file's footer carries the trace's data-quality table (README "Data-quality table"), read back by parquet-wasm (node).</summary>
+[Trait("Category", "Interop")]
 public sealed class DataQualityFooterTests
 {
     [Fact]
