@@ -11,7 +11,7 @@ namespace BinderTrace.Export;
 /// ending in ".tmp", never a partial file under a final name, and the next export into that folder removes it
 /// (<see cref="RemoveAbandoned"/>): the temporary name carries the writer's process id.
 /// </summary>
-internal sealed partial class AtomicFile : IDisposable
+public sealed partial class AtomicFile : IDisposable
 {
     // Row groups arrive as 64 KiB segments of stored pages, which pass the buffer; it gathers only page headers and
     // the footer. A megabyte per file was 6 MB of an export's peak memory.

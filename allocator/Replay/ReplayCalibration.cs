@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Workload;
+using BinderTrace.Events;
 
 namespace BinderTrace.Allocator.Replay;
 
@@ -100,7 +101,8 @@ internal sealed class ReplayCalibration
             }
         }
 
-        if (traceDesign is "range-write" or "range-read" && Median(RangeHoldResidualNs) is { } residual && residual > 0)
+        if (AllocatorDesignNames.TryParse(traceDesign, out var design) && design is AllocatorDesign.RangeWrite or AllocatorDesign.RangeRead
+            && Median(RangeHoldResidualNs) is { } residual && residual > 0)
         {
             costs = costs with { RangeHoldOverheadNs = residual };
             calibrated.Add(new CalibratedCost("rangeHoldOverheadNs", residual,

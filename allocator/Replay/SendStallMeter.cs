@@ -1,3 +1,5 @@
+using BinderTrace.Events;
+
 namespace BinderTrace.Allocator.Replay;
 
 /// <summary>
@@ -40,12 +42,13 @@ internal sealed class SendStallMeter
         WholeAllocation,
     }
 
-    public static AllocLockScope ScopeOf(string? design) => design switch
-    {
-        "range-write" or "range-read" => AllocLockScope.WholeAllocation,
-        "page-concurrent" or "fault-deferred" => AllocLockScope.Brackets,
-        _ => AllocLockScope.None,
-    };
+    public static AllocLockScope ScopeOf(string? design) =>
+        !AllocatorDesignNames.TryParse(design, out var parsed) ? AllocLockScope.None : parsed switch
+        {
+            AllocatorDesign.RangeWrite or AllocatorDesign.RangeRead => AllocLockScope.WholeAllocation,
+            AllocatorDesign.PageConcurrent or AllocatorDesign.FaultDeferred => AllocLockScope.Brackets,
+            _ => AllocLockScope.None,
+        };
 
     public void OnTransaction(int pid, int id, int targetProc, long ts)
     {
