@@ -7,7 +7,8 @@ namespace BinderTrace.Cli.Infrastructure;
 /// <c>gate --junit</c>) as an <see cref="AtomicFile"/>, export's own: renamed over the target only once the whole file
 /// is written and the command was not interrupted. Ctrl-C or an error deletes the temporary file, so neither a half
 /// file under the target's name (which would read as a trace or a report that ended there) nor the temporary one is
-/// left behind. Unlike an export's folder, a missing folder is the user's mistake, not created.
+/// left behind; what a second Ctrl-C (which ends the process at once) leaves, the next write of the same file
+/// removes. Unlike an export's folder, a missing folder is the user's mistake, not created.
 /// </summary>
 internal static class OutputFile
 {
@@ -41,6 +42,7 @@ internal static class OutputFile
 
         try
         {
+            AtomicFile.RemoveAbandonedOf(path);
             return AtomicFile.Create(path);
         }
         catch (UnauthorizedAccessException exception)

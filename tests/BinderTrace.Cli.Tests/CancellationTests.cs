@@ -85,6 +85,28 @@ public sealed class CancellationTests : IDisposable
         Assert.Equal(["timeline.json"], FilesLeft());
     }
 
+    /// <summary>
+    /// A second Ctrl-C ends the process the default way, before it can delete its temporary file; the next write of
+    /// the same target removes it. 99999999 is above Linux's largest pid_max (2^22), so that writer is gone.
+    /// </summary>
+    [Fact]
+    public void A_timeline_removes_what_a_killed_write_of_the_same_file_left_and_nothing_else()
+    {
+        var target = Path.Combine(_dir, "timeline.json");
+        var abandoned = $".timeline.json.99999999.{Guid.NewGuid():N}.tmp";
+        var otherTarget = $".other.json.99999999.{Guid.NewGuid():N}.tmp";
+        var live = $".timeline.json.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        foreach (var name in new[] { abandoned, otherTarget, live })
+        {
+            File.WriteAllText(Path.Combine(_dir, name), "x");
+        }
+
+        var result = CliRun.Invoke("timeline", Light, "-o", target);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new[] { live, otherTarget, "timeline.json" }.Order(StringComparer.Ordinal), FilesLeft());
+    }
+
     [Fact]
     public void A_timeline_into_a_missing_folder_is_an_input_error_naming_the_target_not_the_temporary_file()
     {
