@@ -67,9 +67,14 @@ internal sealed class FaultDeferredDesign : PerPageDesign
         }
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
+        if (offCpuNs > 0)
+        {
+            yield return Step.Sleep(offCpuNs);
+        }
+
         Publish(c, p, page, mapped: false);
     }
 }

@@ -62,9 +62,14 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
+        if (offCpuNs > 0)
+        {
+            yield return Step.Sleep(offCpuNs);
+        }
+
         var vmaLocked = TryLockVma(p);
         if (!vmaLocked)
         {

@@ -50,9 +50,14 @@ internal sealed class PageWriteDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
     {
         yield return Step.Call(MmapLock(c, t, p, write: true));
+        if (offCpuNs > 0)
+        {
+            yield return Step.Sleep(offCpuNs);
+        }
+
         if (p.Pages.IsInstalled(page))
         {
             c.Counters.InstallRaces++;

@@ -1,0 +1,133 @@
+namespace BinderTrace.Allocator.Replay;
+
+/// <summary>
+/// What one install window of a send (<c>binder_alloc_page_start</c> … <c>binder_alloc_page_end</c>) spent off CPU
+/// for reasons the simulator does not model, measured from the sender's own scheduler events in that window.
+/// </summary>
+/// <param name="WorkOffCpuNs">
+/// Off CPU while doing the window's work (holding the mmap lock, or outside any lock wait): preempted, or asleep on
+/// something that is not the mmap lock (e.g. in alloc_page), including the CPU wait after the wake-up.
+/// </param>
+/// <param name="LockWaitOffCpuNs">
+/// Runnable but off CPU while waiting for the mmap lock: the CPU wait after each wake-up by the lock, and preemption
+/// while spinning for it. The lock sleep itself (D state) is not here: the simulator models that wait.
+/// </param>
+public readonly record struct InstallDelay(long WorkOffCpuNs, long LockWaitOffCpuNs);
+
+/// <summary>
+/// Measures <see cref="InstallDelay"/> for every install window of every send, from <c>sched_switch</c> and
+/// <c>sched_wakeup</c> of the installing task. The state kept is the tasks with an open window and the windows of
+/// the sends not yet allocated.
+/// </summary>
+internal sealed class InstallDelayMeter
+{
+    private readonly Dictionary<int, List<InstallDelay>> _bySender = [];
+    private readonly Dictionary<int, Window> _open = [];
+
+    public bool SawScheduler { get; private set; }
+
+    /// <summary>binder_transaction of <paramref name="pid"/>: its next windows belong to this send.</summary>
+    public void OnTransaction(int pid)
+    {
+        _bySender.Remove(pid);
+        _open.Remove(pid);
+    }
+
+    public void OnWindowStart(int pid) => _open[pid] = new Window();
+
+    public void OnWindowEnd(int pid)
+    {
+        if (!_open.Remove(pid, out var w))
+        {
+            return;
+        }
+
+        if (!_bySender.TryGetValue(pid, out var list))
+        {
+            list = [];
+            _bySender[pid] = list;
+        }
+
+        list.Add(new InstallDelay(w.WorkOffCpuNs, w.LockWaitOffCpuNs));
+    }
+
+    /// <summary>mmap_lock_start_locking of <paramref name="pid"/>: inside a window, it now waits for the lock.</summary>
+    public void OnStartLocking(int pid)
+    {
+        if (_open.TryGetValue(pid, out var w))
+        {
+            w.Waiting = true;
+        }
+    }
+
+    /// <summary>mmap_lock_acquire_returned (either outcome) or released: the lock wait, if any, is over.</summary>
+    public void OnLockWaitOver(int pid)
+    {
+        if (_open.TryGetValue(pid, out var w))
+        {
+            w.Waiting = false;
+        }
+    }
+
+    /// <param name="prevRunnable">prev_state R or R+: the task was preempted, not put to sleep.</param>
+    public void OnSwitch(int prevPid, bool prevRunnable, int nextPid, long ts)
+    {
+        SawScheduler = true;
+        if (_open.TryGetValue(nextPid, out var back) && back.OffAt >= 0)
+        {
+            var off = ts - back.OffAt;
+            if (!back.Waiting)
+            {
+                back.WorkOffCpuNs += off;
+            }
+            else if (back.WokenAt >= 0)
+            {
+                back.LockWaitOffCpuNs += ts - back.WokenAt;
+            }
+            else if (back.OffRunnable)
+            {
+                back.LockWaitOffCpuNs += off;
+            }
+
+            back.OffAt = -1;
+            back.WokenAt = -1;
+        }
+
+        if (_open.TryGetValue(prevPid, out var gone))
+        {
+            gone.OffAt = ts;
+            gone.OffRunnable = prevRunnable;
+            gone.WokenAt = -1;
+        }
+    }
+
+    public void OnWakeup(int wokenPid, long ts)
+    {
+        if (_open.TryGetValue(wokenPid, out var w) && w.OffAt >= 0 && w.WokenAt < 0)
+        {
+            w.WokenAt = ts;
+        }
+    }
+
+    /// <summary>binder_transaction_alloc_buf of <paramref name="pid"/>: the windows of its send, in order.</summary>
+    public IReadOnlyList<InstallDelay> Take(int pid)
+    {
+        _open.Remove(pid);
+        return _bySender.Remove(pid, out var list) && list.Exists(d => d.WorkOffCpuNs > 0 || d.LockWaitOffCpuNs > 0) ? list : [];
+    }
+
+    private sealed class Window
+    {
+        public bool Waiting { get; set; }
+
+        public long OffAt { get; set; } = -1;
+
+        public bool OffRunnable { get; set; }
+
+        public long WokenAt { get; set; } = -1;
+
+        public long WorkOffCpuNs { get; set; }
+
+        public long LockWaitOffCpuNs { get; set; }
+    }
+}
