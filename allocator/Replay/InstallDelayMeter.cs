@@ -15,14 +15,15 @@ namespace BinderTrace.Allocator.Replay;
 public readonly record struct InstallDelay(long WorkOffCpuNs, long LockWaitOffCpuNs);
 
 /// <summary>
-/// Measures <see cref="InstallDelay"/> for every install window of every send, from <c>sched_switch</c> and
-/// <c>sched_wakeup</c> of the installing task. The state kept is the tasks with an open window and the windows of
-/// the sends not yet allocated.
+/// Measures <see cref="InstallDelay"/> for every install window of every send, and for every other mmap_lock wait
+/// the waiter's time runnable but off CPU, from <c>sched_switch</c> and <c>sched_wakeup</c> of the task. The state
+/// kept is the tasks with an open window or lock wait and the windows of the sends not yet allocated.
 /// </summary>
 internal sealed class InstallDelayMeter
 {
     private readonly Dictionary<int, List<InstallDelay>> _bySender = [];
     private readonly Dictionary<int, Window> _open = [];
+    private readonly Dictionary<int, Window> _lockWaits = [];
 
     public bool SawScheduler { get; private set; }
 
@@ -51,29 +52,39 @@ internal sealed class InstallDelayMeter
         list.Add(new InstallDelay(w.WorkOffCpuNs, w.LockWaitOffCpuNs));
     }
 
-    /// <summary>mmap_lock_start_locking of <paramref name="pid"/>: inside a window, it now waits for the lock.</summary>
+    /// <summary>mmap_lock_start_locking of <paramref name="pid"/>: it now waits for the lock.</summary>
     public void OnStartLocking(int pid)
     {
         if (_open.TryGetValue(pid, out var w))
         {
             w.Waiting = true;
         }
+        else
+        {
+            _lockWaits[pid] = new Window { Waiting = true };
+        }
     }
 
-    /// <summary>mmap_lock_acquire_returned (either outcome) or released: the lock wait, if any, is over.</summary>
-    public void OnLockWaitOver(int pid)
+    /// <summary>
+    /// mmap_lock_acquire_returned (either outcome) or released: the lock wait, if any, is over. Returns, for a wait
+    /// outside an install window, the time the waiter was runnable but off CPU (0 inside a window: that time is the
+    /// window's).
+    /// </summary>
+    public long OnLockWaitOver(int pid)
     {
         if (_open.TryGetValue(pid, out var w))
         {
             w.Waiting = false;
         }
+
+        return _lockWaits.Remove(pid, out var wait) ? wait.LockWaitOffCpuNs : 0;
     }
 
     /// <param name="prevRunnable">prev_state R or R+: the task was preempted, not put to sleep.</param>
     public void OnSwitch(int prevPid, bool prevRunnable, int nextPid, long ts)
     {
         SawScheduler = true;
-        if (_open.TryGetValue(nextPid, out var back) && back.OffAt >= 0)
+        if (Tracked(nextPid) is { OffAt: >= 0 } back)
         {
             var off = ts - back.OffAt;
             if (!back.Waiting)
@@ -93,7 +104,7 @@ internal sealed class InstallDelayMeter
             back.WokenAt = -1;
         }
 
-        if (_open.TryGetValue(prevPid, out var gone))
+        if (Tracked(prevPid) is { } gone)
         {
             gone.OffAt = ts;
             gone.OffRunnable = prevRunnable;
@@ -103,7 +114,7 @@ internal sealed class InstallDelayMeter
 
     public void OnWakeup(int wokenPid, long ts)
     {
-        if (_open.TryGetValue(wokenPid, out var w) && w.OffAt >= 0 && w.WokenAt < 0)
+        if (Tracked(wokenPid) is { OffAt: >= 0, WokenAt: < 0 } w)
         {
             w.WokenAt = ts;
         }
@@ -116,6 +127,9 @@ internal sealed class InstallDelayMeter
         return _bySender.Remove(pid, out var list) && list.Exists(d => d.WorkOffCpuNs > 0 || d.LockWaitOffCpuNs > 0) ? list : [];
     }
 
+    private Window? Tracked(int pid) => _open.TryGetValue(pid, out var w) ? w : _lockWaits.GetValueOrDefault(pid);
+
+    /// <summary>An install window, or a lock wait outside one (then only <see cref="LockWaitOffCpuNs"/> counts).</summary>
     private sealed class Window
     {
         public bool Waiting { get; set; }

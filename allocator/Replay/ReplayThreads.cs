@@ -197,7 +197,9 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         var p = _byMm[a.Mm];
         var mode = a.Write ? LockMode.Write : LockMode.Read;
         c.Emitter.MmapLock(self, EventKind.MmapLockStartLocking, p.MmId, a.Write, success: false);
+        self.MmapWriterWakeLatencyNs = a.WriterWakeLatencyNs > 0 ? a.WriterWakeLatencyNs : -1;
         yield return Step.Acquire(p.MmapLock, mode);
+        self.MmapWriterWakeLatencyNs = -1;
         c.Emitter.MmapLock(self, EventKind.MmapLockAcquireReturned, p.MmId, a.Write, success: true);
         if (a.HoldNs > 0)
         {

@@ -319,10 +319,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var m = e.MmapLock;
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
-        if (e.Kind != EventKind.MmapLockStartLocking)
-        {
-            _installDelays.OnLockWaitOver(task.Pid);
-        }
+        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? 0 : _installDelays.OnLockWaitOver(task.Pid);
 
         switch (e.Kind)
         {
@@ -343,6 +340,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 }
 
                 hold.Acquired = e.Timestamp;
+                hold.WaitOffCpuNs = waitOffCpu;
                 if (_lastRelease.TryGetValue(m.Mm, out var released) && released > hold.StartLocking)
                 {
                     (hold.Write ? _calibration.WriterHandoffNs : _calibration.HandoffNs).Add(e.Timestamp - released);
@@ -387,7 +385,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         task.MmVotes[mm] = task.MmVotes.GetValueOrDefault(mm) + 1;
         task.Actions.Add(new ReplayAction(ReplayActionKind.MmapHold, hold.StartLocking, now)
         {
-            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired,
+            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired, WriterWakeLatencyNs = hold.Write ? hold.WaitOffCpuNs : 0,
             Downgraded = hold.DowngradeAt >= 0, DowngradedReadNs = hold.DowngradeAt >= 0 ? now - hold.DowngradeAt : 0,
         });
     }
@@ -528,6 +526,9 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         public bool Write { get; init; }
 
         public long Acquired { get; set; } = -1;
+
+        /// <summary>Runnable but off CPU while waiting for the lock (CPU wait after wake-ups, preempted spinning).</summary>
+        public long WaitOffCpuNs { get; set; }
 
         public long DowngradeAt { get; set; } = -1;
 
