@@ -1,4 +1,5 @@
 using BinderTrace.Allocator.Model;
+using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -67,12 +68,12 @@ internal sealed class FaultDeferredDesign : PerPageDesign
         }
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
-        if (offCpuNs > 0)
+        if (delay.WorkOffCpuNs > 0)
         {
-            yield return Step.Sleep(offCpuNs);
+            yield return Step.Sleep(delay.WorkOffCpuNs);
         }
 
         Publish(c, p, page, mapped: false);

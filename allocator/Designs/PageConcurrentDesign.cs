@@ -1,3 +1,4 @@
+using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -62,12 +63,12 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
-        if (offCpuNs > 0)
+        if (delay.WorkOffCpuNs > 0)
         {
-            yield return Step.Sleep(offCpuNs);
+            yield return Step.Sleep(delay.WorkOffCpuNs);
         }
 
         var vmaLocked = TryLockVma(p);

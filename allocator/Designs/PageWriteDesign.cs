@@ -1,3 +1,4 @@
+using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -50,12 +51,17 @@ internal sealed class PageWriteDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, long offCpuNs)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
     {
-        yield return Step.Call(MmapLock(c, t, p, write: true));
-        if (offCpuNs > 0)
+        if (delay.Lock.PreemptedNs > 0)
         {
-            yield return Step.Sleep(offCpuNs);
+            yield return Step.Sleep(delay.Lock.PreemptedNs);
+        }
+
+        yield return Step.Call(MmapLock(c, t, p, write: true));
+        if (delay.WorkOffCpuNs > 0)
+        {
+            yield return Step.Sleep(delay.WorkOffCpuNs);
         }
 
         if (p.Pages.IsInstalled(page))

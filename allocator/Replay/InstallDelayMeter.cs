@@ -8,11 +8,19 @@ namespace BinderTrace.Allocator.Replay;
 /// Off CPU while doing the window's work (holding the mmap lock, or outside any lock wait): preempted, or asleep on
 /// something that is not the mmap lock (e.g. in alloc_page), including the CPU wait after the wake-up.
 /// </param>
-/// <param name="LockWaitOffCpuNs">
-/// Runnable but off CPU while waiting for the mmap lock: the CPU wait after each wake-up by the lock, and preemption
-/// while spinning for it. The lock sleep itself (D state) is not here: the simulator models that wait.
-/// </param>
-public readonly record struct InstallDelay(long WorkOffCpuNs, long LockWaitOffCpuNs);
+/// <param name="Lock">Waiting for the mmap lock in this window, runnable but off CPU (see <see cref="LockWaitOffCpu"/>).</param>
+public readonly record struct InstallDelay(long WorkOffCpuNs, LockWaitOffCpu Lock);
+
+/// <summary>
+/// A task's time runnable but off CPU while it waited for an mmap_lock. The lock sleep itself (D state) is not here:
+/// the simulator models that wait.
+/// </summary>
+/// <param name="WakeNs">From each wake-up to running again: replayed as the task's own wake latency when the simulated lock wakes it.</param>
+/// <param name="PreemptedNs">Preempted while spinning for the lock (no sleep): replayed as time off CPU before the task tries the lock.</param>
+public readonly record struct LockWaitOffCpu(long WakeNs, long PreemptedNs)
+{
+    public bool IsZero => WakeNs == 0 && PreemptedNs == 0;
+}
 
 /// <summary>
 /// Measures <see cref="InstallDelay"/> for every install window of every send, and for every other mmap_lock wait
@@ -49,7 +57,7 @@ internal sealed class InstallDelayMeter
             _bySender[pid] = list;
         }
 
-        list.Add(new InstallDelay(w.WorkOffCpuNs, w.LockWaitOffCpuNs));
+        list.Add(new InstallDelay(w.WorkOffCpuNs, new LockWaitOffCpu(w.LockWakeNs, w.LockPreemptedNs)));
     }
 
     /// <summary>mmap_lock_start_locking of <paramref name="pid"/>: it now waits for the lock.</summary>
@@ -70,14 +78,14 @@ internal sealed class InstallDelayMeter
     /// outside an install window, the time the waiter was runnable but off CPU (0 inside a window: that time is the
     /// window's).
     /// </summary>
-    public long OnLockWaitOver(int pid)
+    public LockWaitOffCpu OnLockWaitOver(int pid)
     {
         if (_open.TryGetValue(pid, out var w))
         {
             w.Waiting = false;
         }
 
-        return _lockWaits.Remove(pid, out var wait) ? wait.LockWaitOffCpuNs : 0;
+        return _lockWaits.Remove(pid, out var wait) ? new LockWaitOffCpu(wait.LockWakeNs, wait.LockPreemptedNs) : default;
     }
 
     /// <param name="prevRunnable">prev_state R or R+: the task was preempted, not put to sleep.</param>
@@ -93,11 +101,11 @@ internal sealed class InstallDelayMeter
             }
             else if (back.WokenAt >= 0)
             {
-                back.LockWaitOffCpuNs += ts - back.WokenAt;
+                back.LockWakeNs += ts - back.WokenAt;
             }
             else if (back.OffRunnable)
             {
-                back.LockWaitOffCpuNs += off;
+                back.LockPreemptedNs += off;
             }
 
             back.OffAt = -1;
@@ -124,12 +132,12 @@ internal sealed class InstallDelayMeter
     public IReadOnlyList<InstallDelay> Take(int pid)
     {
         _open.Remove(pid);
-        return _bySender.Remove(pid, out var list) && list.Exists(d => d.WorkOffCpuNs > 0 || d.LockWaitOffCpuNs > 0) ? list : [];
+        return _bySender.Remove(pid, out var list) && list.Exists(d => d.WorkOffCpuNs > 0 || !d.Lock.IsZero) ? list : [];
     }
 
     private Window? Tracked(int pid) => _open.TryGetValue(pid, out var w) ? w : _lockWaits.GetValueOrDefault(pid);
 
-    /// <summary>An install window, or a lock wait outside one (then only <see cref="LockWaitOffCpuNs"/> counts).</summary>
+    /// <summary>An install window, or a lock wait outside one (then only the lock wait's fields count).</summary>
     private sealed class Window
     {
         public bool Waiting { get; set; }
@@ -142,6 +150,8 @@ internal sealed class InstallDelayMeter
 
         public long WorkOffCpuNs { get; set; }
 
-        public long LockWaitOffCpuNs { get; set; }
+        public long LockWakeNs { get; set; }
+
+        public long LockPreemptedNs { get; set; }
     }
 }

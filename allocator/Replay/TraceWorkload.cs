@@ -67,11 +67,11 @@ public sealed record ReplayAction(ReplayActionKind Kind, long RealStartNs, long 
     public bool Downgraded { get; init; }
 
     /// <summary>
-    /// MmapHold in write mode: how long the holder was runnable but off CPU while waiting for the lock in the trace
-    /// (the CPU wait after each wake-up, preemption while spinning). Replayed as that writer's own wake latency when
-    /// the simulated lock wakes it; 0: the calibrated median.
+    /// MmapHold: how long the holder was runnable but off CPU while waiting for the lock in the trace. The CPU wait
+    /// after its wake-ups is a writer's own wake latency when the simulated lock wakes it (0: the calibrated median);
+    /// preemption while spinning is spent off CPU before it tries the lock.
     /// </summary>
-    public long WriterWakeLatencyNs { get; init; }
+    public LockWaitOffCpu WaitOffCpu { get; init; }
 
     /// <summary>
     /// Send: time the sender spends before its allocation, replayed as workload (see <see cref="SendStalls"/>): the

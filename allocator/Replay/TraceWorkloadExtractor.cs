@@ -319,7 +319,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var m = e.MmapLock;
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
-        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? 0 : _installDelays.OnLockWaitOver(task.Pid);
+        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _installDelays.OnLockWaitOver(task.Pid);
 
         switch (e.Kind)
         {
@@ -340,7 +340,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 }
 
                 hold.Acquired = e.Timestamp;
-                hold.WaitOffCpuNs = waitOffCpu;
+                hold.WaitOffCpu = waitOffCpu;
                 if (_lastRelease.TryGetValue(m.Mm, out var released) && released > hold.StartLocking)
                 {
                     (hold.Write ? _calibration.WriterHandoffNs : _calibration.HandoffNs).Add(e.Timestamp - released);
@@ -385,7 +385,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         task.MmVotes[mm] = task.MmVotes.GetValueOrDefault(mm) + 1;
         task.Actions.Add(new ReplayAction(ReplayActionKind.MmapHold, hold.StartLocking, now)
         {
-            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired, WriterWakeLatencyNs = hold.Write ? hold.WaitOffCpuNs : 0,
+            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired, WaitOffCpu = hold.WaitOffCpu,
             Downgraded = hold.DowngradeAt >= 0, DowngradedReadNs = hold.DowngradeAt >= 0 ? now - hold.DowngradeAt : 0,
         });
     }
@@ -528,7 +528,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         public long Acquired { get; set; } = -1;
 
         /// <summary>Runnable but off CPU while waiting for the lock (CPU wait after wake-ups, preempted spinning).</summary>
-        public long WaitOffCpuNs { get; set; }
+        public LockWaitOffCpu WaitOffCpu { get; set; }
 
         public long DowngradeAt { get; set; } = -1;
 
