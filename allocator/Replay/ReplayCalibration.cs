@@ -24,6 +24,7 @@ internal sealed class ReplayCalibration
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
         "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
         "a sender's wait between binder_transaction and its allocation's first traced step: its D-state sleeps that a binder task of the target process ended are lock waits the simulator models (not replayed); its CPU wait after such a wake-up is replayed as its wake latency on the simulated alloc mutex; the rest, less the plain-send median, is replayed as a sleep before the allocation (preempted, on CPU or asleep on something else: the trace does not say why); without scheduler events, other tasks' alloc->mutex sections stand in for the sleeps",
+        "a sender's time off CPU inside each install window is replayed at the same page of its send (the k-th page installed gets the k-th traced window's): preempted or asleep on something else while doing the page's work, spent where the design allocates and inserts the page under the locks it holds there; runnable but off CPU while waiting for the mmap lock, as that waiter's own wake latency (after a wake-up) or before it tries the lock (preempted while spinning); the same for the waits of non-binder mmap_lock holds; pages the replay installs past the traced windows get none",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 
