@@ -1,5 +1,4 @@
 using BinderTrace.Allocator.Model;
-using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -68,14 +67,9 @@ internal sealed class FaultDeferredDesign : PerPageDesign
         }
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
-        if (delay.WorkOffCpuNs > 0)
-        {
-            yield return Step.Sleep(delay.WorkOffCpuNs);
-        }
-
         Publish(c, p, page, mapped: false);
     }
 }

@@ -1,4 +1,3 @@
-using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -63,14 +62,9 @@ internal sealed class PageConcurrentDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
         yield return Step.Run(c.AllocPageCost(firstOfAllocation));
-        if (delay.WorkOffCpuNs > 0)
-        {
-            yield return Step.Sleep(delay.WorkOffCpuNs);
-        }
-
         var vmaLocked = TryLockVma(p);
         if (!vmaLocked)
         {

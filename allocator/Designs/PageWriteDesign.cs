@@ -1,4 +1,3 @@
-using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -51,19 +50,9 @@ internal sealed class PageWriteDesign : PerPageDesign
         result.Removed = true;
     }
 
-    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay)
+    protected override IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation)
     {
-        if (delay.Lock.PreemptedNs > 0)
-        {
-            yield return Step.Sleep(delay.Lock.PreemptedNs);
-        }
-
         yield return Step.Call(MmapLock(c, t, p, write: true));
-        if (delay.WorkOffCpuNs > 0)
-        {
-            yield return Step.Sleep(delay.WorkOffCpuNs);
-        }
-
         if (p.Pages.IsInstalled(page))
         {
             c.Counters.InstallRaces++;

@@ -1,5 +1,4 @@
 using BinderTrace.Allocator.Model;
-using BinderTrace.Allocator.Replay;
 using BinderTrace.Allocator.Simulation;
 using BinderTrace.Events;
 
@@ -53,10 +52,7 @@ internal abstract class PerPageDesign : SimulatedDesign
             }
 
             c.Emitter.Page(t, EventKind.BinderAllocPageStart, p.Tgid, page);
-            var delay = t.NextInstallDelay();
-            t.MmapWriterWakeLatencyNs = delay.Lock.WakeNs > 0 ? delay.Lock.WakeNs : -1;
-            yield return Step.Call(InstallSinglePage(c, t, p, page, first, delay));
-            t.MmapWriterWakeLatencyNs = -1;
+            yield return Step.Call(InstallSinglePage(c, t, p, page, first));
             var overhead = c.Costs.InstallOverheadNs + (first ? c.Costs.FirstInstallOverheadNs : 0);
             if (overhead > 0)
             {
@@ -85,12 +81,9 @@ internal abstract class PerPageDesign : SimulatedDesign
 
     /// <summary>
     /// <c>binder_install_single_page</c>: called between alloc_page_start and alloc_page_end;
-    /// <paramref name="firstOfAllocation"/> for the first page this allocation installs. <paramref name="delay"/>: what
-    /// a replayed sender spent off CPU in this window in the trace (none otherwise): the work's part is spent where
-    /// the design allocates and inserts the page, under the locks it holds there; preemption while spinning for the
-    /// mmap lock before the design takes it.
+    /// <paramref name="firstOfAllocation"/> for the first page this allocation installs.
     /// </summary>
-    protected abstract IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation, InstallDelay delay);
+    protected abstract IEnumerable<Step> InstallSinglePage(SimContext c, SimTask t, BinderProcess p, long page, bool firstOfAllocation);
 
     /// <summary>Publishes the page unless a racing installer already did (both publish the same page).</summary>
     protected static void Publish(SimContext c, BinderProcess p, long page, bool mapped)

@@ -130,14 +130,6 @@ internal abstract class RangeDesign : SimulatedDesign
             }
 
             c.Emitter.Page(t, EventKind.BinderAllocPageStart, p.Tgid, page);
-
-            // A replayed sender's measured time off CPU in this window is spent under the mutex and the range hold.
-            var offCpu = t.NextInstallDelay().WorkOffCpuNs;
-            if (offCpu > 0)
-            {
-                yield return Step.Sleep(offCpu);
-            }
-
             yield return Step.Run(c.AllocPageCost(firstInstall) + c.Costs.VmInsertPageNs);
             firstInstall = false;
             p.Pages.Install(page, mapped: true);

@@ -122,9 +122,7 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
 
         var request = new AllocationRequest { DataSize = a.DataSize, OffsetsSize = a.OffsetsSize, OneWay = a.OneWay, SenderPid = self.Tgid };
         self.MutexWakeLatencyNs = a.LockWakeLatencyNs > 0 ? a.LockWakeLatencyNs : -1;
-        self.BeginAllocation(a.InstallDelays);
         yield return Step.Call(design.Allocate(c, self, target, request));
-        self.BeginAllocation([]);
         self.MutexWakeLatencyNs = -1;
         if (request.Result.Status != BufferAllocationStatus.Ok)
         {

@@ -85,14 +85,6 @@ public sealed record ReplayAction(ReplayActionKind Kind, long RealStartNs, long 
     /// convoy behind the mutex forms where the design makes the sender sleep; 0 when the trace shows none.
     /// </summary>
     public long LockWakeLatencyNs { get; init; }
-
-    /// <summary>
-    /// Send: per install window of the send, in order, the sender's measured time off CPU that the simulator does not
-    /// model (<see cref="InstallDelay"/>); empty when the trace shows none. The k-th page the replay installs gets the
-    /// k-th window's delays: preemption where the design does the page's work (under whatever lock it holds there),
-    /// and the CPU wait of a woken mmap_lock writer as that writer's own wake latency.
-    /// </summary>
-    public IReadOnlyList<InstallDelay> InstallDelays { get; init; } = [];
 }
 
 /// <summary>A traced thread and its script, in trace order. <see cref="Tgid"/> is -1 when the trace never showed its process.</summary>

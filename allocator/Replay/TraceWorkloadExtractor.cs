@@ -27,7 +27,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
     private readonly Dictionary<string, long> _notReplayed = [];
     private readonly ReplayCalibration _calibration = new();
     private readonly SendStallMeter _stalls = new();
-    private readonly InstallDelayMeter _installDelays = new();
+    private readonly LockWaitMeter _lockWaits = new();
     private long _lastUnmapNs = long.MinValue;
     private long _first = -1;
     private long _last = -1;
@@ -90,11 +90,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             case EventKind.SchedSwitch:
                 var sw = e.SchedSwitch;
                 _stalls.OnSwitch(sw.PrevPid, (sw.PrevState & TaskState.DiskSleep) != 0, sw.NextPid, e.Timestamp);
-                _installDelays.OnSwitch(sw.PrevPid, (sw.PrevState & ~TaskState.Preempted) == TaskState.Running, sw.NextPid, e.Timestamp);
+                _lockWaits.OnSwitch(sw.PrevPid, (sw.PrevState & ~TaskState.Preempted) == TaskState.Running, sw.NextPid, e.Timestamp);
                 break;
             case EventKind.SchedWakeup:
                 _stalls.OnWakeup(e.SchedWakeup.Pid, e.Pid, e.Timestamp);
-                _installDelays.OnWakeup(e.SchedWakeup.Pid, e.Timestamp);
+                _lockWaits.OnWakeup(e.SchedWakeup.Pid, e.Timestamp);
                 break;
         }
     }
@@ -173,7 +173,6 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         task.Actions.Add(new ReplayAction(ReplayActionKind.Send, e.Timestamp, e.Timestamp) { TransactionId = t.DebugId });
         _transactionTarget[t.DebugId] = t.ToProc;
         _stalls.OnTransaction(task.Pid, t.DebugId, t.ToProc, e.Timestamp);
-        _installDelays.OnTransaction(task.Pid);
         task.PageEventsSinceTransaction = false;
         task.FirstInstallPending = true;
         if (t.Reply != 0 && t.ToThread > 0)
@@ -186,7 +185,6 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
     {
         var b = e.Buffer;
         _stalls.OnAllocBuf(e.Pid, b.DebugId, e.Timestamp);
-        var installDelays = _installDelays.Take(e.Pid);
         if (!_sends.Remove(b.DebugId, out var send) || send.Pid != e.Pid)
         {
             Count("binder_transaction_alloc_buf without its binder_transaction (sent before the trace began)", 1);
@@ -206,7 +204,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         {
             TransactionId = t.DebugId, TargetProc = t.ToProc, TargetThread = t.ToThread, TargetNode = t.TargetNode,
             DataSize = b.DataSize + b.ExtraBuffersSize, OffsetsSize = b.OffsetsSize, OneWay = (t.Flags & 1) != 0,
-            Reply = t.Reply != 0, Code = t.Code, InstallDelays = installDelays,
+            Reply = t.Reply != 0, Code = t.Code,
         };
     }
 
@@ -251,13 +249,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         switch (e.Kind)
         {
             case EventKind.BinderAllocPageStart:
-                _installDelays.OnWindowStart(task.Pid);
                 task.WindowStart = e.Timestamp;
                 task.WindowIsFirst = task.FirstInstallPending;
                 task.FirstInstallPending = false;
                 break;
             case EventKind.BinderAllocPageEnd when task.WindowStart >= 0:
-                _installDelays.OnWindowEnd(task.Pid);
                 _calibration.InstallWindows(task.WindowIsFirst).Add(e.Timestamp - task.WindowStart);
                 AddToHolds(task, e.Timestamp - task.WindowStart, window: true);
                 task.WindowStart = -1;
@@ -319,12 +315,12 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var m = e.MmapLock;
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
-        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _installDelays.OnLockWaitOver(task.Pid);
+        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _lockWaits.OnLockWaitOver(task.Pid);
 
         switch (e.Kind)
         {
             case EventKind.MmapLockStartLocking:
-                _installDelays.OnStartLocking(task.Pid);
+                _lockWaits.OnStartLocking(task.Pid);
                 task.Holds[m.Mm] = new Hold
                 {
                     StartLocking = e.Timestamp, Write = m.Write, Binder = task.WindowStart >= 0,

@@ -1,4 +1,3 @@
-using BinderTrace.Allocator.Replay;
 using BinderTrace.Events;
 
 namespace BinderTrace.Allocator.Simulation;
@@ -10,8 +9,6 @@ namespace BinderTrace.Allocator.Simulation;
 internal sealed class SimTask
 {
     private readonly Stack<IEnumerator<Step>> _stack = new();
-    private IReadOnlyList<InstallDelay> _installDelays = [];
-    private int _nextInstall;
 
     public SimTask(int pid, int tgid, string comm)
     {
@@ -46,19 +43,9 @@ internal sealed class SimTask
 
     /// <summary>
     /// How long this task takes to run the next time an mmap_lock unlock wakes it as a waiting writer, or -1 for the
-    /// lock's calibrated latency (a replayed send's install window sets the trace's measured value; used once).
+    /// lock's calibrated latency (a replayed non-binder write hold sets the trace's measured value; used once).
     /// </summary>
     public long MmapWriterWakeLatencyNs { get; set; } = -1;
-
-    /// <summary>A replayed send starts its allocation: its install windows' measured delays, in order (empty otherwise).</summary>
-    public void BeginAllocation(IReadOnlyList<InstallDelay> delays)
-    {
-        _installDelays = delays;
-        _nextInstall = 0;
-    }
-
-    /// <summary>The measured delays of the allocation's next install window; none past the traced windows.</summary>
-    public InstallDelay NextInstallDelay() => _nextInstall < _installDelays.Count ? _installDelays[_nextInstall++] : default;
 
     public void Push(IEnumerator<Step> callee) => _stack.Push(callee);
 
