@@ -316,7 +316,6 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
         var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _lockWaits.OnLockWaitOver(task.Pid);
-
         switch (e.Kind)
         {
             case EventKind.MmapLockStartLocking:
