@@ -24,6 +24,7 @@ internal sealed class ReplayCalibration
         "no memory-pressure slow path: alloc_page always costs the calibrated median",
         "mmap_lock writers are woken to compete and an arriving writer may take a free lock first (rwsem.c lock stealing, hand-off after 4 ms); the presets keep the plain hand-off",
         "a sender's wait between binder_transaction and its allocation's first traced step: its D-state sleeps that a binder task of the target process ended are lock waits the simulator models (not replayed); its CPU wait after such a wake-up is replayed as its wake latency on the simulated alloc mutex; the rest, less the plain-send median, is replayed as a sleep before the allocation (preempted, on CPU or asleep on something else: the trace does not say why); without scheduler events, other tasks' alloc->mutex sections stand in for the sleeps",
+        "a non-binder mmap_lock hold's wait keeps its holder's own time off CPU (sched_switch/sched_wakeup): the CPU wait after each wake-up is that writer's wake latency when the simulated lock wakes it (instead of the median), preemption while spinning is spent before it tries the lock; binder's own install windows keep the calibrated medians (replaying their per-event delays made the 6.12 replays run 77-89 ms late)",
         "binder_txn_latency_free, ioctl, command/return and scheduler events are not replayed",
     ];
 

@@ -195,7 +195,14 @@ internal sealed class ReplayThreads(SimContext c, SimulatedDesign design, IReadO
         var p = _byMm[a.Mm];
         var mode = a.Write ? LockMode.Write : LockMode.Read;
         c.Emitter.MmapLock(self, EventKind.MmapLockStartLocking, p.MmId, a.Write, success: false);
+        if (a.WaitOffCpu.PreemptedNs > 0)
+        {
+            yield return Step.Sleep(a.WaitOffCpu.PreemptedNs);
+        }
+
+        self.MmapWriterWakeLatencyNs = a.Write && a.WaitOffCpu.WakeNs > 0 ? a.WaitOffCpu.WakeNs : -1;
         yield return Step.Acquire(p.MmapLock, mode);
+        self.MmapWriterWakeLatencyNs = -1;
         c.Emitter.MmapLock(self, EventKind.MmapLockAcquireReturned, p.MmId, a.Write, success: true);
         if (a.HoldNs > 0)
         {

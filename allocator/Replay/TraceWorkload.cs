@@ -67,6 +67,13 @@ public sealed record ReplayAction(ReplayActionKind Kind, long RealStartNs, long 
     public bool Downgraded { get; init; }
 
     /// <summary>
+    /// MmapHold: how long the holder was runnable but off CPU while waiting for the lock in the trace. The CPU wait
+    /// after its wake-ups is a writer's own wake latency when the simulated lock wakes it (0: the calibrated median);
+    /// preemption while spinning is spent off CPU before it tries the lock.
+    /// </summary>
+    public LockWaitOffCpu WaitOffCpu { get; init; }
+
+    /// <summary>
     /// Send: time the sender spends before its allocation, replayed as workload (see <see cref="SendStalls"/>): the
     /// traced binder_transaction → first allocator step, less other tasks' alloc-lock sections and the plain-send time.
     /// </summary>

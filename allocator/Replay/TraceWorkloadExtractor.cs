@@ -27,6 +27,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
     private readonly Dictionary<string, long> _notReplayed = [];
     private readonly ReplayCalibration _calibration = new();
     private readonly SendStallMeter _stalls = new();
+    private readonly LockWaitMeter _lockWaits = new();
     private long _lastUnmapNs = long.MinValue;
     private long _first = -1;
     private long _last = -1;
@@ -89,9 +90,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
             case EventKind.SchedSwitch:
                 var sw = e.SchedSwitch;
                 _stalls.OnSwitch(sw.PrevPid, (sw.PrevState & TaskState.DiskSleep) != 0, sw.NextPid, e.Timestamp);
+                _lockWaits.OnSwitch(sw.PrevPid, (sw.PrevState & ~TaskState.Preempted) == TaskState.Running, sw.NextPid, e.Timestamp);
                 break;
             case EventKind.SchedWakeup:
                 _stalls.OnWakeup(e.SchedWakeup.Pid, e.Pid, e.Timestamp);
+                _lockWaits.OnWakeup(e.SchedWakeup.Pid, e.Timestamp);
                 break;
         }
     }
@@ -312,9 +315,11 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var m = e.MmapLock;
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
+        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _lockWaits.OnLockWaitOver(task.Pid);
         switch (e.Kind)
         {
             case EventKind.MmapLockStartLocking:
+                _lockWaits.OnStartLocking(task.Pid);
                 task.Holds[m.Mm] = new Hold
                 {
                     StartLocking = e.Timestamp, Write = m.Write, Binder = task.WindowStart >= 0,
@@ -330,6 +335,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
                 }
 
                 hold.Acquired = e.Timestamp;
+                hold.WaitOffCpu = waitOffCpu;
                 if (_lastRelease.TryGetValue(m.Mm, out var released) && released > hold.StartLocking)
                 {
                     (hold.Write ? _calibration.WriterHandoffNs : _calibration.HandoffNs).Add(e.Timestamp - released);
@@ -374,7 +380,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         task.MmVotes[mm] = task.MmVotes.GetValueOrDefault(mm) + 1;
         task.Actions.Add(new ReplayAction(ReplayActionKind.MmapHold, hold.StartLocking, now)
         {
-            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired,
+            Mm = mm, Write = hold.Write, HoldNs = writeEnd - hold.Acquired, WaitOffCpu = hold.WaitOffCpu,
             Downgraded = hold.DowngradeAt >= 0, DowngradedReadNs = hold.DowngradeAt >= 0 ? now - hold.DowngradeAt : 0,
         });
     }
@@ -515,6 +521,9 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         public bool Write { get; init; }
 
         public long Acquired { get; set; } = -1;
+
+        /// <summary>Runnable but off CPU while waiting for the lock (CPU wait after wake-ups, preempted spinning).</summary>
+        public LockWaitOffCpu WaitOffCpu { get; set; }
 
         public long DowngradeAt { get; set; } = -1;
 

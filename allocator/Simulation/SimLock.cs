@@ -153,7 +153,10 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 /// <c>RWSEM_FLAG_HANDOFF</c>, and nobody else may take the lock before it. Without it (the presets, whose documented
 /// figures were made so) the head writer is handed the lock at the unlock and arriving writers queue behind it.
 /// </summary>
-/// <param name="writerWakeLatencyNs">Time from the unlock to the woken writer running; -1: the scheduler's wake latency.</param>
+/// <param name="writerWakeLatencyNs">
+/// Time from the unlock to the woken writer running, unless the writer brings its own
+/// (<see cref="SimTask.MmapWriterWakeLatencyNs"/>); -1: the scheduler's wake latency.
+/// </param>
 /// <param name="writerStealing">Writers are woken to compete instead of being handed the lock.</param>
 internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1, bool writerStealing = false)
     : SimLock(scheduler, name)
@@ -279,7 +282,9 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
         {
             if (_readers == 0 && writerStealing)
             {
-                _wokenWriter = WakeHeadToRetry(writerWakeLatencyNs);
+                var own = HeadWaiter.MmapWriterWakeLatencyNs;
+                HeadWaiter.MmapWriterWakeLatencyNs = -1;
+                _wokenWriter = WakeHeadToRetry(own >= 0 ? own : writerWakeLatencyNs);
             }
             else if (_readers == 0)
             {

@@ -41,6 +41,12 @@ internal sealed class SimTask
     /// </summary>
     public long MutexWakeLatencyNs { get; set; } = -1;
 
+    /// <summary>
+    /// How long this task takes to run the next time an mmap_lock unlock wakes it as a waiting writer, or -1 for the
+    /// lock's calibrated latency (a replayed non-binder write hold sets the trace's measured value; used once).
+    /// </summary>
+    public long MmapWriterWakeLatencyNs { get; set; } = -1;
+
     public void Push(IEnumerator<Step> callee) => _stack.Push(callee);
 
     /// <summary>The next step of the innermost coroutine; finished coroutines are popped. False when the task is done.</summary>

@@ -37,10 +37,10 @@ public sealed class ReplayValidationTests
 
     [Theory]
     [Trait("Category", "Slow")]
-    [InlineData(V61, "contended", "range-write", 0.07, 0.02)] // installs +6.8 % (+9.5 % without the senders' stalls)
+    [InlineData(V61, "contended", "range-write", 0.12, 0.02)] // installs +11.4 % (+6.8 % with median lock latencies; 411-427 with 10 ns cost changes)
     [InlineData(V61, "contended-2", "range-write", 0.02, 0.02)]
     [InlineData(V612, "contended", "page-write", 0.02, 0.02)]
-    [InlineData(V612, "contended-2", "page-write", 0.06, 0.08)] // installs -5.3 %, reclaims -7.2 % (-2.3 %, -12.4 % without)
+    [InlineData(V612, "contended-2", "page-write", 0.04, 0.06)] // installs -3.8 %, reclaims -5.2 % (-5.3 %, -7.2 % with median lock latencies)
     [InlineData(V73, "contended", "page-concurrent", 0.02, 0.02)] // installs -0.9 % (-2.8 % without)
     [InlineData(V73, "contended-2", "page-concurrent", 0.04, 0.02)] // installs -3.1 %
     public void Own_design_replay_reproduces_the_page_traffic_of_a_contended_capture(string kernel, string capture, string design, double installs, double reclaims) =>
@@ -50,7 +50,7 @@ public sealed class ReplayValidationTests
     [Theory]
     [InlineData("light", 0.02)]
     [InlineData("contended", 0.02)]
-    [InlineData("contended-2", 0.07)] // -6.9 % (-3.9 % without the senders' stalls)
+    [InlineData("contended-2", 0.06)] // -5.2 % (-6.9 % with median lock latencies, -3.9 % without the senders' stalls)
     public void Own_design_replay_of_6_12_reproduces_binder_write_holds(string capture, double tolerance)
     {
         var (real, replay) = RealAndReplay(V612, capture, "page-write");
@@ -60,16 +60,16 @@ public sealed class ReplayValidationTests
     }
 
     /// <summary>
-    /// range-write holds the mmap write lock over a whole range. Its p50 is short of the 10 % (39/34/58 us for
+    /// range-write holds the mmap write lock over a whole range. Its p50 is short of the 10 % (39/42/58 us for
     /// 52/58/71 us) because of the mix of holds, not their cost: on 6.1 contended one-page holds take 33 us in the
-    /// replay and 35 us for real, two-page holds 42 and 46 us, but the replay has 15 holds of three pages or more where
+    /// replay and 35 us for real, two-page holds 42 and 46 us, but the replay has 19 holds of three pages or more where
     /// the trace has 26 (docs/replay-validation.md). Pinned so the gap does not widen: at least half the real p50, and
-    /// the hold count within the measured deviation (light: 21 for 16; contended: 46 for 59).
+    /// the hold count within the measured deviation (light: 21 for 16; contended: 51 for 59; contended-2: 55 for 60).
     /// </summary>
     [Theory]
     [InlineData("light", 0.32)]
-    [InlineData("contended", 0.23)]
-    [InlineData("contended-2", 0.10)]
+    [InlineData("contended", 0.14)]
+    [InlineData("contended-2", 0.09)]
     public void Own_design_replay_of_6_1_range_holds_is_bounded(string capture, double holds)
     {
         var (real, replay) = RealAndReplay(V61, capture, "range-write");
@@ -158,6 +158,50 @@ public sealed class ReplayValidationTests
         Assert.InRange(stalls.WaitNs, 2_555_000, 2_565_000);
         Assert.Equal(0, stalls.LockExplainedNs);
         Assert.True(stalls.ReplayedNs <= stalls.WaitNs - stalls.LockExplainedNs - stalls.LockWakeNs);
+    }
+
+    /// <summary>
+    /// A non-binder mmap_lock wait keeps its holder's own time off CPU, read by hand from the 6.12 contended-2 capture
+    /// (zcat trace.txt.gz | grep -E 'binder_wl-(269|285) .*mmap_lock|pid=(269|285) '): task 285's write lock of its
+    /// own mm, start_locking 11.169905, asleep D at 11.169993, woken at 11.189869, on CPU at 11.227753 (37.884 ms
+    /// after the wake-up; the sleep is the lock's, simulated); task 269's write lock of the server's mm, start_locking
+    /// 12.496752, preempted (R+) at 12.496839 while spinning, back at 12.629153 (132.314 ms).
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void A_lock_wait_keeps_its_holder_s_own_time_off_cpu()
+    {
+        var holds = Capture(V612, "contended-2").Workload.Threads.SelectMany(t => t.Actions.Select(a => (t.Pid, a)))
+            .Where(x => x.a.Kind == ReplayActionKind.MmapHold).ToDictionary(x => (x.Pid, x.a.RealStartNs), x => x.a);
+
+        Assert.Equal(new LockWaitOffCpu(37_884_000, 0), holds[(285, 11_169_905_000)].WaitOffCpu);
+        Assert.Equal(new LockWaitOffCpu(0, 132_314_000), holds[(269, 12_496_752_000)].WaitOffCpu);
+    }
+
+    /// <summary>
+    /// The own-design deviations of the 6.12 and 7.3 contended captures are the model's, not an accident of timing: a
+    /// carve or wake-up 10 ns longer or shorter (far below any traced step) gives the same page counts. (6.1 contended
+    /// does not pass this: its frozen-clock runs put many steps at one instant, and its installs move between 411 and
+    /// 427 over such changes; docs/replay-validation.md.)
+    /// </summary>
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData(V612, "contended-2", "page-write")]
+    [InlineData(V73, "contended-2", "page-concurrent")]
+    public void A_replay_s_page_counts_do_not_hang_on_nanoseconds(string kernel, string capture, string design)
+    {
+        var workload = Capture(kernel, capture).Workload;
+        var c = workload.Costs;
+        var counts = new[] { c, c with { CarveSetupNs = c.CarveSetupNs + 10 }, c with { CarveSetupNs = c.CarveSetupNs - 10 }, c with { WakeLatencyNs = c.WakeLatencyNs + 10 } }
+            .Select(costs =>
+            {
+                using var replay = WorkloadReplay.Open(workload with { Costs = costs }, design, 1);
+                var r = ReplayHeadlines.From(TraceAnalyzer.Analyze(replay));
+                return (r.PageInstalls, r.Reclaims, r.BinderWriteHolds);
+            })
+            .ToList();
+
+        Assert.All(counts, x => Assert.Equal(counts[0], x));
     }
 
     /// <summary>
