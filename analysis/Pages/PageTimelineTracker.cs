@@ -27,6 +27,9 @@ public sealed partial class PageTimelineTracker
     private int _active;
     private int _lru;
 
+    // The process of the last page event: a trace's page events mostly come from one process at a time.
+    private ProcessPageStatistics? _lastStats;
+
     public PageTimelineTracker(AnalysisCounters counters, IAnalysisSink? sink)
     {
         _counters = counters;
@@ -60,12 +63,18 @@ public sealed partial class PageTimelineTracker
 
     public ProcessPageStatistics StatisticsFor(int proc)
     {
+        if (_lastStats?.Proc == proc)
+        {
+            return _lastStats;
+        }
+
         if (!_byProc.TryGetValue(proc, out var stats))
         {
             stats = new ProcessPageStatistics(proc);
             _byProc[proc] = stats;
         }
 
+        _lastStats = stats;
         return stats;
     }
 
@@ -142,12 +151,13 @@ public sealed partial class PageTimelineTracker
 
     private void OnStart(in TraceEvent e, PageEvent page)
     {
-        if (_openByTask.TryGetValue(e.Pid, out var previous))
+        ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_openByTask, e.Pid, out var previous);
+        if (previous)
         {
-            _counters.Increment(EventNames.Of(previous.Kind) + "_without_end");
+            _counters.Increment(EventNames.Of(open.Kind) + "_without_end");
         }
 
-        _openByTask[e.Pid] = new OpenPageOperation(e.Kind, page.Proc, page.PageIndex, e.Timestamp, e.Cpu);
+        open = new OpenPageOperation(e.Kind, page.Proc, page.PageIndex, e.Timestamp, e.Cpu);
         var key = KeyOf(page);
         ref var slot = ref SlotFor(page, key);
         FlushDeferredBefore(ref slot, key, e.Timestamp);
@@ -175,10 +185,18 @@ public sealed partial class PageTimelineTracker
     {
         var startKind = StartOf(e.Kind);
         long latency = -1;
-        if (_openByTask.TryGetValue(e.Pid, out var op) && op.Kind == startKind && op.Proc == page.Proc && op.Page == page.PageIndex)
+        if (_openByTask.Remove(e.Pid, out var op))
         {
-            _openByTask.Remove(e.Pid);
-            latency = e.Timestamp - op.Start;
+            if (op.Kind == startKind && op.Proc == page.Proc && op.Page == page.PageIndex)
+            {
+                latency = e.Timestamp - op.Start;
+            }
+            else
+            {
+                // Not this operation's end: the task's operation stays open (one lookup for the usual match, two for this anomaly).
+                _openByTask[e.Pid] = op;
+                _counters.Increment(EventNames.Of(e.Kind) + "_without_start");
+            }
         }
         else
         {

@@ -51,6 +51,10 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly StructuralSignatureTracker _signature = new();
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
+
+    // The task of the last event and its comm: a task's events come in runs, and a repeat cannot change what is remembered.
+    private int _lastCommPid = -1;
+    private string? _lastComm;
     private readonly PhaseBreakdown? _phases;
     private long _events;
     private long _first = -1;
@@ -222,6 +226,13 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     private void RememberComm(in TraceEvent e)
     {
+        if (e.Pid == _lastCommPid && ReferenceEquals(e.Comm, _lastComm))
+        {
+            return;
+        }
+
+        _lastCommPid = e.Pid;
+        _lastComm = e.Comm;
         ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
         if (!known || comm == "<...>")
         {

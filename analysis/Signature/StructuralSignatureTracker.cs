@@ -24,6 +24,10 @@ public sealed class StructuralSignatureTracker
     private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId, _receiverReadLocks, _receiverReadLocksAfterInstall;
     private string? _lastName;
 
+    // The task of the last lookup: a task's events come in runs (a transaction, an LRU walk), so most lookups repeat it.
+    private int _lastPid = -1;
+    private TaskTrack? _lastTrack;
+
     /// <summary>Reads <paramref name="source"/> to the end and returns its signature.</summary>
     public static StructuralSignature Compute(ITraceEventSource source)
     {
@@ -50,7 +54,7 @@ public sealed class StructuralSignatureTracker
             }
 
             // Any other binder event of a task (write_done, ioctl_done…) still ends that task's free.
-            if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && _tasks.TryGetValue(e.Pid, out var other) && other.Free.Count > 0)
+            if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && Find(e.Pid) is { Free.Count: > 0 } other)
             {
                 EndFree(other);
             }
@@ -164,12 +168,32 @@ public sealed class StructuralSignatureTracker
 
     private TaskTrack Track(int pid)
     {
-        if (!_tasks.TryGetValue(pid, out var t))
+        if (Find(pid) is { } known)
         {
-            t = new TaskTrack();
-            _tasks[pid] = t;
+            return known;
         }
 
+        var t = new TaskTrack();
+        _tasks[pid] = t;
+        _lastPid = pid;
+        _lastTrack = t;
+        return t;
+    }
+
+    private TaskTrack? Find(int pid)
+    {
+        if (pid == _lastPid)
+        {
+            return _lastTrack;
+        }
+
+        if (!_tasks.TryGetValue(pid, out var t))
+        {
+            return null;
+        }
+
+        _lastPid = pid;
+        _lastTrack = t;
         return t;
     }
 
