@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BinderTrace.Analysis.Collections;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 
@@ -23,7 +24,7 @@ public interface IBinderActivity
 /// </summary>
 public sealed partial class MmapLockTracker
 {
-    private readonly Dictionary<int, TaskLocks> _tasks = [];
+    private readonly TaskTable<TaskLocks> _tasks = new();
     private readonly Dictionary<ulong, MmLocks> _mms = [];
     private readonly Dictionary<(int Pid, string Comm, ulong Mm, LockMode Mode, bool Binder), LockBlocker> _blockers = [];
     private readonly Dictionary<(int Pid, ulong Mm), TaskLockUsage> _usage = [];
@@ -433,7 +434,7 @@ public sealed partial class MmapLockTracker
         if (!_tasks.TryGetValue(pid, out var task))
         {
             task = new TaskLocks();
-            _tasks[pid] = task;
+            _tasks.Add(pid, task);
         }
 
         return task;

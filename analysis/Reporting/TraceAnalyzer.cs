@@ -52,9 +52,8 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
 
-    // The task of the last event and its comm: a task's events come in runs, and a repeat cannot change what is remembered.
-    private int _lastCommPid = -1;
-    private string? _lastComm;
+    // Recent (task, comm) pairs, direct-mapped by pid: an event repeating one cannot change what is remembered.
+    private readonly (int Pid, string? Comm)[] _recentComms = new (int, string?)[256];
     private readonly PhaseBreakdown? _phases;
     private long _events;
     private long _first = -1;
@@ -226,13 +225,13 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     private void RememberComm(in TraceEvent e)
     {
-        if (e.Pid == _lastCommPid && ReferenceEquals(e.Comm, _lastComm))
+        ref var recent = ref _recentComms[e.Pid & (_recentComms.Length - 1)];
+        if (recent.Pid == e.Pid && ReferenceEquals(recent.Comm, e.Comm))
         {
             return;
         }
 
-        _lastCommPid = e.Pid;
-        _lastComm = e.Comm;
+        recent = (e.Pid, e.Comm);
         ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
         if (!known || comm == "<...>")
         {

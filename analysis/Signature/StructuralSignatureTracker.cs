@@ -1,3 +1,4 @@
+using BinderTrace.Analysis.Collections;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Signature;
@@ -9,7 +10,7 @@ namespace BinderTrace.Analysis.Signature;
 /// </summary>
 public sealed class StructuralSignatureTracker
 {
-    private readonly Dictionary<int, TaskTrack> _tasks = [];
+    private readonly TaskTable<TaskTrack> _tasks = new();
     private readonly bool[] _kindSeen = new bool[Enum.GetValues<EventKind>().Length];
     private readonly HashSet<string> _otherNames = new(StringComparer.Ordinal);
 
@@ -23,10 +24,6 @@ public sealed class StructuralSignatureTracker
     private long _holdsWithWindows, _holdsWithSeveral, _lruAscending, _lruDescending, _userFirst, _kernelFirst;
     private long _ranges, _zeroRanges, _wrappedRanges, _memcgPath, _memcgId, _receiverReadLocks, _receiverReadLocksAfterInstall;
     private string? _lastName;
-
-    // The task of the last lookup: a task's events come in runs (a transaction, an LRU walk), so most lookups repeat it.
-    private int _lastPid = -1;
-    private TaskTrack? _lastTrack;
 
     /// <summary>Reads <paramref name="source"/> to the end and returns its signature.</summary>
     public static StructuralSignature Compute(ITraceEventSource source)
@@ -54,7 +51,7 @@ public sealed class StructuralSignatureTracker
             }
 
             // Any other binder event of a task (write_done, ioctl_done…) still ends that task's free.
-            if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && Find(e.Pid) is { Free.Count: > 0 } other)
+            if (_tasksWithOpenFree > 0 && IsBinderOrLock(e.Kind) && _tasks.TryGetValue(e.Pid, out var other) && other.Free.Count > 0)
             {
                 EndFree(other);
             }
@@ -168,32 +165,12 @@ public sealed class StructuralSignatureTracker
 
     private TaskTrack Track(int pid)
     {
-        if (Find(pid) is { } known)
-        {
-            return known;
-        }
-
-        var t = new TaskTrack();
-        _tasks[pid] = t;
-        _lastPid = pid;
-        _lastTrack = t;
-        return t;
-    }
-
-    private TaskTrack? Find(int pid)
-    {
-        if (pid == _lastPid)
-        {
-            return _lastTrack;
-        }
-
         if (!_tasks.TryGetValue(pid, out var t))
         {
-            return null;
+            t = new TaskTrack();
+            _tasks.Add(pid, t);
         }
 
-        _lastPid = pid;
-        _lastTrack = t;
         return t;
     }
 
