@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BinderTrace.Analysis.Collections;
 using BinderTrace.Events;
 
@@ -217,12 +218,18 @@ public sealed class StructuralSignatureTracker
         AddToken(t.Free, token);
     }
 
+    /// <summary>Tokens are string literals (one instance per text), so identity is equality.</summary>
     private static void AddToken(List<string> tokens, string token)
     {
-        if (!tokens.Contains(token))
+        foreach (var known in CollectionsMarshal.AsSpan(tokens))
         {
-            tokens.Add(token);
+            if (ReferenceEquals(known, token))
+            {
+                return;
+            }
         }
+
+        tokens.Add(token);
     }
 
     private static void AddAllocationToken(TaskTrack t, string token)
