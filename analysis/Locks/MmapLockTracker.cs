@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using BinderTrace.Analysis.Collections;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 
@@ -22,7 +24,7 @@ public interface IBinderActivity
 /// </summary>
 public sealed partial class MmapLockTracker
 {
-    private readonly Dictionary<int, TaskLocks> _tasks = [];
+    private readonly TaskTable<TaskLocks> _tasks = new();
     private readonly Dictionary<ulong, MmLocks> _mms = [];
     private readonly Dictionary<(int Pid, string Comm, ulong Mm, LockMode Mode, bool Binder), LockBlocker> _blockers = [];
     private readonly Dictionary<(int Pid, ulong Mm), TaskLockUsage> _usage = [];
@@ -31,6 +33,9 @@ public sealed partial class MmapLockTracker
     private readonly AnalysisCounters _counters;
     private readonly IBinderActivity _activity;
     private readonly IAnalysisSink? _sink;
+
+    // Holds open over all tasks: binder page events are frequent and mostly come while no task holds an mmap_lock.
+    private int _openHolds;
 
     public MmapLockTracker(AnalysisCounters counters, IBinderActivity activity, IAnalysisSink? sink)
     {
@@ -70,12 +75,12 @@ public sealed partial class MmapLockTracker
     /// <summary>A binder page event fired on <paramref name="pid"/>: every lock it holds now encloses binder work.</summary>
     public void OnBinderPageEvent(int pid, int proc)
     {
-        if (!_tasks.TryGetValue(pid, out var task))
+        if (_openHolds == 0 || !_tasks.TryGetValue(pid, out var task))
         {
             return;
         }
 
-        foreach (var hold in task.Holds)
+        foreach (var hold in CollectionsMarshal.AsSpan(task.Holds))
         {
             MarkBinder(hold, proc);
         }
@@ -149,7 +154,7 @@ public sealed partial class MmapLockTracker
         task.Pending = wait;
         var locks = MmFor(mm);
         locks.Waiters.Add(wait);
-        foreach (var holder in locks.Holders)
+        foreach (var holder in CollectionsMarshal.AsSpan(locks.Holders))
         {
             if (holder.Pid != e.Pid && Conflicts(mode, holder.Mode))
             {
@@ -225,7 +230,7 @@ public sealed partial class MmapLockTracker
             MarkBinder(hold, proc);
         }
 
-        foreach (var other in locks.Holders)
+        foreach (var other in CollectionsMarshal.AsSpan(locks.Holders))
         {
             if (Conflicts(mode, other.Mode))
             {
@@ -235,8 +240,9 @@ public sealed partial class MmapLockTracker
         }
 
         task.Holds.Add(hold);
+        _openHolds++;
         locks.Holders.Add(hold);
-        foreach (var waiter in locks.Waiters)
+        foreach (var waiter in CollectionsMarshal.AsSpan(locks.Waiters))
         {
             if (waiter.Pid != e.Pid && Conflicts(waiter.Mode, mode))
             {
@@ -271,9 +277,12 @@ public sealed partial class MmapLockTracker
     private void CloseHold(TaskLocks task, OpenHold hold, long end)
     {
         var locks = MmFor(hold.Mm);
-        task.Holds.Remove(hold);
+        if (task.Holds.Remove(hold))
+        {
+            _openHolds--;
+        }
         locks.Holders.Remove(hold);
-        foreach (var blocked in hold.BlockedWaits)
+        foreach (var blocked in CollectionsMarshal.AsSpan(hold.BlockedWaits))
         {
             NoteOverlap(blocked, hold, end);
             blocked.Blockers.Remove(hold);
@@ -332,7 +341,7 @@ public sealed partial class MmapLockTracker
     private void CompleteWait(OpenWait wait, long end)
     {
         wait.End = end;
-        foreach (var holder in wait.Blockers)
+        foreach (var holder in CollectionsMarshal.AsSpan(wait.Blockers))
         {
             NoteOverlap(wait, holder, end);
             holder.BlockedWaits.Remove(wait);
@@ -369,7 +378,7 @@ public sealed partial class MmapLockTracker
     {
         task.Pending = null;
         MmFor(wait.Mm).Waiters.Remove(wait);
-        foreach (var holder in wait.Blockers)
+        foreach (var holder in CollectionsMarshal.AsSpan(wait.Blockers))
         {
             holder.BlockedWaits.Remove(wait);
         }
@@ -380,9 +389,12 @@ public sealed partial class MmapLockTracker
 
     private void DropHold(TaskLocks task, OpenHold hold)
     {
-        task.Holds.Remove(hold);
+        if (task.Holds.Remove(hold))
+        {
+            _openHolds--;
+        }
         MmFor(hold.Mm).Holders.Remove(hold);
-        foreach (var wait in hold.BlockedWaits)
+        foreach (var wait in CollectionsMarshal.AsSpan(hold.BlockedWaits))
         {
             wait.Blockers.Remove(hold);
         }
@@ -422,7 +434,7 @@ public sealed partial class MmapLockTracker
         if (!_tasks.TryGetValue(pid, out var task))
         {
             task = new TaskLocks();
-            _tasks[pid] = task;
+            _tasks.Add(pid, task);
         }
 
         return task;

@@ -51,6 +51,13 @@ public sealed partial class PageTimelineTracker
 
     private readonly record struct OpenPageOperation(EventKind Kind, int Proc, long Page, long Start, int Cpu);
 
+    /// <summary>A task's page operation between its start and end events (kept per task, closed by <see cref="IsOpen"/>, so a task's next operation needs no new entry).</summary>
+    private sealed class TaskPageOperation
+    {
+        public bool IsOpen;
+        public OpenPageOperation Operation;
+    }
+
     private struct PageSlot
     {
         public PageSlot(int proc, long page)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BinderTrace.Analysis.Collections;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 
@@ -11,7 +12,7 @@ namespace BinderTrace.Analysis.Pages;
 /// inside that window on every version, whatever the order of the user unmap). A page first seen mid-life
 /// gets the state its first event implies, with an interval start of -1. Start/end pairs are matched per task
 /// (a task runs one page operation at a time; two tasks may race on one page from 6.8).
-/// Memory: one slot per page ever seen plus one open operation per task.
+/// Memory: one slot per page ever seen plus one operation slot per task that ran one.
 /// </summary>
 public sealed partial class PageTimelineTracker
 {
@@ -19,13 +20,16 @@ public sealed partial class PageTimelineTracker
     private const int KernelUnmapped = 2;
 
     private readonly Dictionary<long, PageSlot> _pages = [];
-    private readonly Dictionary<int, OpenPageOperation> _openByTask = [];
+    private readonly TaskTable<TaskPageOperation> _tasks = new();
     private readonly HashSet<long> _deferred = [];
     private readonly Dictionary<int, ProcessPageStatistics> _byProc = [];
     private readonly AnalysisCounters _counters;
     private readonly IAnalysisSink? _sink;
     private int _active;
     private int _lru;
+
+    // The process of the last page event: a trace's page events mostly come from one process at a time.
+    private ProcessPageStatistics? _lastStats;
 
     public PageTimelineTracker(AnalysisCounters counters, IAnalysisSink? sink)
     {
@@ -42,7 +46,7 @@ public sealed partial class PageTimelineTracker
     public int PeakLru { get; private set; }
 
     /// <summary>The binder process of the page operation <paramref name="pid"/> is between the start and end events of, or -1.</summary>
-    public int OpenOperationProc(int pid) => _openByTask.TryGetValue(pid, out var op) ? op.Proc : -1;
+    public int OpenOperationProc(int pid) => _tasks.TryGetValue(pid, out var task) && task.IsOpen ? task.Operation.Proc : -1;
 
     /// <summary>Every page seen, with its per-page counters (for the <c>pages</c> table).</summary>
     public IEnumerable<PageSummary> Pages
@@ -60,12 +64,18 @@ public sealed partial class PageTimelineTracker
 
     public ProcessPageStatistics StatisticsFor(int proc)
     {
+        if (_lastStats?.Proc == proc)
+        {
+            return _lastStats;
+        }
+
         if (!_byProc.TryGetValue(proc, out var stats))
         {
             stats = new ProcessPageStatistics(proc);
             _byProc[proc] = stats;
         }
 
+        _lastStats = stats;
         return stats;
     }
 
@@ -99,34 +109,31 @@ public sealed partial class PageTimelineTracker
     /// <summary>Events were lost on <paramref name="cpu"/>: operations last seen there may never see their end.</summary>
     public void OnLostEvents(int cpu)
     {
-        List<int>? dropped = null;
-        foreach (var (pid, op) in _openByTask)
+        var dropped = 0;
+        foreach (var task in _tasks.Values)
         {
-            if (op.Cpu == cpu)
+            if (task.IsOpen && task.Operation.Cpu == cpu)
             {
-                (dropped ??= []).Add(pid);
+                task.IsOpen = false;
+                dropped++;
             }
         }
 
-        if (dropped is null)
-        {
-            return;
-        }
-
-        foreach (var pid in dropped)
-        {
-            _openByTask.Remove(pid);
-        }
-
-        _counters.Increment("page_operations_uncertain_after_lost_events", dropped.Count);
+        _counters.Increment("page_operations_uncertain_after_lost_events", dropped);
     }
 
     /// <summary>Closes the books at the end of the trace: open intervals are emitted with an end of -1.</summary>
     public void Finish()
     {
         FlushDeferred();
-        _counters.Increment("page_operations_open_at_trace_end", _openByTask.Count);
-        _openByTask.Clear();
+        var open = 0;
+        foreach (var task in _tasks.Values)
+        {
+            open += task.IsOpen ? 1 : 0;
+            task.IsOpen = false;
+        }
+
+        _counters.Increment("page_operations_open_at_trace_end", open);
         foreach (var key in _pages.Keys.ToList())
         {
             ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_pages, key);
@@ -142,12 +149,18 @@ public sealed partial class PageTimelineTracker
 
     private void OnStart(in TraceEvent e, PageEvent page)
     {
-        if (_openByTask.TryGetValue(e.Pid, out var previous))
+        if (!_tasks.TryGetValue(e.Pid, out var task))
         {
-            _counters.Increment(EventNames.Of(previous.Kind) + "_without_end");
+            task = new TaskPageOperation();
+            _tasks.Add(e.Pid, task);
+        }
+        else if (task.IsOpen)
+        {
+            _counters.Increment(EventNames.Of(task.Operation.Kind) + "_without_end");
         }
 
-        _openByTask[e.Pid] = new OpenPageOperation(e.Kind, page.Proc, page.PageIndex, e.Timestamp, e.Cpu);
+        task.Operation = new OpenPageOperation(e.Kind, page.Proc, page.PageIndex, e.Timestamp, e.Cpu);
+        task.IsOpen = true;
         var key = KeyOf(page);
         ref var slot = ref SlotFor(page, key);
         FlushDeferredBefore(ref slot, key, e.Timestamp);
@@ -175,9 +188,10 @@ public sealed partial class PageTimelineTracker
     {
         var startKind = StartOf(e.Kind);
         long latency = -1;
-        if (_openByTask.TryGetValue(e.Pid, out var op) && op.Kind == startKind && op.Proc == page.Proc && op.Page == page.PageIndex)
+        if (_tasks.TryGetValue(e.Pid, out var task) && task.IsOpen && task.Operation is var op
+            && op.Kind == startKind && op.Proc == page.Proc && op.Page == page.PageIndex)
         {
-            _openByTask.Remove(e.Pid);
+            task.IsOpen = false;
             latency = e.Timestamp - op.Start;
         }
         else

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
 using BinderTrace.Focus;
@@ -37,7 +38,7 @@ internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters c
             return;
         }
 
-        foreach (var analyzer in _open)
+        foreach (var analyzer in CollectionsMarshal.AsSpan(_open))
         {
             analyzer.OnEvent(e);
         }

@@ -51,6 +51,9 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     private readonly StructuralSignatureTracker _signature = new();
     private readonly List<MarkerSnapshot> _markers = [];
     private readonly Dictionary<int, string> _comms = [];
+
+    // Recent (task, comm) pairs, direct-mapped by pid: an event repeating one cannot change what is remembered.
+    private readonly (int Pid, string? Comm)[] _recentComms = new (int, string?)[256];
     private readonly PhaseBreakdown? _phases;
     private long _events;
     private long _first = -1;
@@ -222,6 +225,13 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
     private void RememberComm(in TraceEvent e)
     {
+        ref var recent = ref _recentComms[e.Pid & (_recentComms.Length - 1)];
+        if (recent.Pid == e.Pid && ReferenceEquals(recent.Comm, e.Comm))
+        {
+            return;
+        }
+
+        recent = (e.Pid, e.Comm);
         ref var comm = ref CollectionsMarshal.GetValueRefOrAddDefault(_comms, e.Pid, out var known);
         if (!known || comm == "<...>")
         {

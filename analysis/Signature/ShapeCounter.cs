@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 
 namespace BinderTrace.Analysis.Signature;
@@ -13,23 +14,35 @@ internal sealed class ShapeCounter
     private readonly List<string> _text = [""];
     private readonly List<long> _counts = [0];
 
+    // Per node, the edge taken last: a trace repeats a few shapes, so this mostly spares the dictionary.
+    private readonly List<(string? Token, int Child)> _lastEdge = [(null, 0)];
+
     public void Count(List<string> tokens)
     {
         var node = 0;
-        foreach (var token in tokens)
+        foreach (var token in CollectionsMarshal.AsSpan(tokens))
         {
+            ref var last = ref CollectionsMarshal.AsSpan(_lastEdge)[node];
+            if (ReferenceEquals(last.Token, token))
+            {
+                node = last.Child;
+                continue;
+            }
+
             if (!_children.TryGetValue((node, token), out var child))
             {
                 child = _counts.Count;
                 _children.Add((node, token), child);
                 _text.Add(node == 0 ? token : _text[node] + " " + token);
                 _counts.Add(0);
+                _lastEdge.Add((null, 0));
             }
 
+            CollectionsMarshal.AsSpan(_lastEdge)[node] = (token, child);
             node = child;
         }
 
-        _counts[node]++;
+        CollectionsMarshal.AsSpan(_counts)[node]++;
     }
 
     public Dictionary<string, long> ToDictionary()

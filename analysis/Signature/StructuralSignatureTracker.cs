@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using BinderTrace.Analysis.Collections;
 using BinderTrace.Events;
 
 namespace BinderTrace.Analysis.Signature;
@@ -9,7 +11,7 @@ namespace BinderTrace.Analysis.Signature;
 /// </summary>
 public sealed class StructuralSignatureTracker
 {
-    private readonly Dictionary<int, TaskTrack> _tasks = [];
+    private readonly TaskTable<TaskTrack> _tasks = new();
     private readonly bool[] _kindSeen = new bool[Enum.GetValues<EventKind>().Length];
     private readonly HashSet<string> _otherNames = new(StringComparer.Ordinal);
 
@@ -167,7 +169,7 @@ public sealed class StructuralSignatureTracker
         if (!_tasks.TryGetValue(pid, out var t))
         {
             t = new TaskTrack();
-            _tasks[pid] = t;
+            _tasks.Add(pid, t);
         }
 
         return t;
@@ -216,12 +218,18 @@ public sealed class StructuralSignatureTracker
         AddToken(t.Free, token);
     }
 
+    /// <summary>Tokens are string literals (one instance per text), so identity is equality.</summary>
     private static void AddToken(List<string> tokens, string token)
     {
-        if (!tokens.Contains(token))
+        foreach (var known in CollectionsMarshal.AsSpan(tokens))
         {
-            tokens.Add(token);
+            if (ReferenceEquals(known, token))
+            {
+                return;
+            }
         }
+
+        tokens.Add(token);
     }
 
     private static void AddAllocationToken(TaskTrack t, string token)

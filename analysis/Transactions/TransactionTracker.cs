@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BinderTrace.Analysis.Quantiles;
 using BinderTrace.Analysis.Records;
 using BinderTrace.Events;
@@ -205,12 +206,12 @@ public sealed class TransactionTracker
 
     private void Record(Pending p)
     {
-        _byProc[p.ToProc] = _byProc.GetValueOrDefault(p.ToProc) + 1;
+        CollectionsMarshal.GetValueRefOrAddDefault(_byProc, p.ToProc, out _)++;
         // The sender's process: from the TGID column, binder_txn_latency_free's from=, or a thread seen receiving for it.
         var from = p.FromProc > 0 ? p.FromProc : _procOfThread.GetValueOrDefault(p.FromPid, p.Reply ? p.RequestToProc : -1);
         if (from > 0 && from != p.ToProc)
         {
-            _byProc[from] = _byProc.GetValueOrDefault(from) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(_byProc, from, out _)++;
         }
 
         if (_procFilter is { } proc && p.ToProc != proc && p.RequestToProc != proc && from != proc && p.FromTgid != proc && p.FromPid != proc)

@@ -191,4 +191,24 @@ public sealed class PageTimelineTests
 
         Assert.Equal((1, 1, 2), (report.Pages.PeakResident, report.Pages.PeakLru, report.PagesByProcess.Sum(p => p.PeakResident)));
     }
+
+    /// <summary>
+    /// An end that is not the task's open operation (page 2's install end while the task installs page 1) is counted
+    /// and leaves that operation open: page 1's end at 150 still matches its start at 100, a latency of 50. Page 2 is
+    /// installed too, without a latency. Installs 2, install_ns one value of 50, nothing open at the end.
+    /// </summary>
+    [Fact]
+    public void An_end_of_another_page_leaves_the_tasks_open_operation_to_its_own_end()
+    {
+        var report = new TestTrace()
+            .Page(100, Client, EventKind.BinderAllocPageStart, Proc, 1)
+            .Page(120, Client, EventKind.BinderAllocPageEnd, Proc, 2)
+            .Page(150, Client, EventKind.BinderAllocPageEnd, Proc, 1)
+            .Analyze();
+
+        Assert.Equal(1, report.Counters["binder_alloc_page_end_without_start"]);
+        Assert.Equal(0, report.Counters["page_operations_open_at_trace_end"]);
+        Assert.Equal(2, report.Pages.Installs);
+        Assert.Equal((1L, 50L), (report.Pages.InstallNs.Count, report.Pages.InstallNs.Total));
+    }
 }
