@@ -85,7 +85,7 @@ internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor com
     {
         var lengthAt = body.Reserve(4);
         var start = body.Length;
-        RleHybridEncoder.Encode(levels, 1, body);
+        RleHybridEncoder.EncodeLevels(levels, body);
         BinaryPrimitives.WriteInt32LittleEndian(body.At(lengthAt, 4), body.Length - start);
     }
 
