@@ -57,6 +57,7 @@ internal sealed class ParquetFileWriter : IDisposable
     private readonly List<KeyValuePair<string, string>> _keyValues = [];
     private long _rowGroupRows;
     private bool _finished;
+    private bool _compressorFreed;
 
     public ParquetFileWriter(Stream stream, IReadOnlyList<ParquetColumn> schema, ParquetWriterOptions options)
     {
@@ -144,9 +145,16 @@ internal sealed class ParquetFileWriter : IDisposable
         _output.Write(length);
         _output.Write(Magic);
         _finished = true;
-        _compressor.Dispose();
+        Dispose();
     }
 
-    /// <summary>Frees the compressor's native state; a finished writer has done so already.</summary>
-    public void Dispose() => _compressor.Dispose();
+    /// <summary>Frees the compressor's native state, once: <see cref="Finish"/> does it, and so does disposing an unfinished writer.</summary>
+    public void Dispose()
+    {
+        if (!_compressorFreed)
+        {
+            _compressorFreed = true;
+            _compressor.Dispose();
+        }
+    }
 }
