@@ -54,29 +54,29 @@ internal static class RleHybridEncoder
     }
 
     /// <summary>
-    /// Definition levels of a flat optional column (0 or 1 each) at bit width 1: the same runs and groups as
-    /// <see cref="Encode{T}"/> gives, found and packed eight levels at a time. Every optional column of every page
-    /// goes through here (the events table: 44 columns × every row), so the generic per-value loop would cost more than
-    /// the values themselves.
+    /// Definition levels of a flat optional column at bit width 1, given as a bitmap (bit i of word i / 64 is row i's
+    /// level; bits past <paramref name="count"/> are zero): the same runs and groups as <see cref="Encode{T}"/> gives for
+    /// the levels as values, found 64 rows at a time. A bit-packed group of 8 levels is the bitmap's 8 bits as they are.
+    /// Every optional column of every page goes through here (the events table: 40 of its 47 columns, every row).
     /// </summary>
-    public static void EncodeLevels(ReadOnlySpan<byte> levels, IBufferWriter<byte> output)
+    public static void EncodeLevels(ReadOnlySpan<ulong> bits, int count, IBufferWriter<byte> output)
     {
-        const ulong allOnes = 0x0101010101010101UL;
         var position = 0;
         var literalStart = -1;
-        while (position < levels.Length)
+        while (position < count)
         {
-            // A run of 8 or more starts with 8 equal levels: one word compare rules most positions out.
-            if (position + MinRleRun <= levels.Length && BinaryPrimitives.ReadUInt64LittleEndian(levels[position..]) is 0 or allOnes)
+            // A run of 8 or more starts with 8 equal levels.
+            var next8 = BitsAt(bits, position) & 0xFF;
+            if (position + MinRleRun <= count && next8 is 0 or 0xFF)
             {
-                var run = RunLength(levels, position);
+                var run = LevelRunLength(bits, position, count, next8 == 0 ? 0 : ~0UL);
                 if (literalStart >= 0)
                 {
-                    PackLevels(levels[literalStart..position], output);
+                    PackLevels(bits, literalStart, position, output);
                     literalStart = -1;
                 }
 
-                WriteRle(levels[position], run, 1, output);
+                WriteRle((uint)next8 & 1, run, 1, output);
                 position += run;
                 continue;
             }
@@ -86,34 +86,64 @@ internal static class RleHybridEncoder
                 literalStart = position;
             }
 
-            position += Math.Min(8, levels.Length - position);
+            position += Math.Min(8, count - position);
         }
 
         if (literalStart >= 0)
         {
-            PackLevels(levels[literalStart..], output);
+            PackLevels(bits, literalStart, count, output);
         }
     }
 
-    /// <summary>Bit-packed groups of 0/1 levels: the multiply gathers the low bits of 8 bytes into one byte, first level lowest.</summary>
-    private static void PackLevels(ReadOnlySpan<byte> levels, IBufferWriter<byte> output)
+    /// <summary>The 64 levels from <paramref name="position"/> on, first lowest (zeros past the bitmap's end).</summary>
+    private static ulong BitsAt(ReadOnlySpan<ulong> bits, int position)
     {
-        const ulong gather = 0x0102040810204080UL;
-        var groups = (levels.Length + 7) / 8;
-        Uleb128.Write(((uint)groups << 1) | 1, output);
-        var span = output.GetSpan(groups);
-        var whole = levels.Length / 8;
-        for (var g = 0; g < whole; g++)
+        var word = position >> 6;
+        var shift = position & 63;
+        var value = bits[word] >> shift;
+        if (shift != 0 && word + 1 < bits.Length)
         {
-            span[g] = (byte)((BinaryPrimitives.ReadUInt64LittleEndian(levels[(g * 8)..]) * gather) >> 56);
+            value |= bits[word + 1] << (64 - shift);
         }
 
-        if (whole < groups)
+        return value;
+    }
+
+    /// <summary>How many levels from <paramref name="position"/> equal <paramref name="pattern"/>'s (all zeros or all ones), up to <paramref name="count"/>.</summary>
+    private static int LevelRunLength(ReadOnlySpan<ulong> bits, int position, int count, ulong pattern)
+    {
+        var start = position;
+        while (position < count)
         {
-            Span<byte> last = stackalloc byte[8];
-            last.Clear();
-            levels[(whole * 8)..].CopyTo(last);
-            span[whole] = (byte)((BinaryPrimitives.ReadUInt64LittleEndian(last) * gather) >> 56);
+            var differs = BitsAt(bits, position) ^ pattern;
+            var available = Math.Min(64, count - position);
+            if (differs != 0)
+            {
+                var same = BitOperations.TrailingZeroCount(differs);
+                if (same < available)
+                {
+                    return position + same - start;
+                }
+            }
+
+            position += available;
+        }
+
+        return count - start;
+    }
+
+    /// <summary>Bit-packed groups of the levels [<paramref name="from"/>, <paramref name="to"/>): a byte of the bitmap per group.</summary>
+    private static void PackLevels(ReadOnlySpan<ulong> bits, int from, int to, IBufferWriter<byte> output)
+    {
+        var groups = (to - from + 7) / 8;
+        Uleb128.Write(((uint)groups << 1) | 1, output);
+        var span = output.GetSpan(groups);
+        for (var g = 0; g < groups; g++)
+        {
+            var at = from + (g * 8);
+            var group = BitsAt(bits, at) & 0xFF;
+            // The last group of the page is padded with zero levels (readers stop at num_values).
+            span[g] = (byte)(to - at >= 8 ? group : group & ((1UL << (to - at)) - 1));
         }
 
         output.Advance(groups);

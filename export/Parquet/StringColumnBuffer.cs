@@ -21,6 +21,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private readonly List<string> _entries = [];
     private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
     private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
+    private string? _lastValue;
+    private int _lastIndex;
     private int[] _indices = new int[1024];
     private byte[] _utf8 = new byte[4096];
     private int[] _ends = new int[1024];
@@ -65,6 +67,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         _dictionaryMode = Column.Dictionary;
         _dictionaryUsed = false;
         Array.Clear(_cachedValues);
+        _lastValue = null;
     }
 
     protected override void ResetPage()
@@ -98,12 +101,20 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     /// <summary>The entry's index, or -1 after switching the rest of the chunk to PLAIN because the dictionary grew too big.</summary>
     private int IndexOf(string value)
     {
+        // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
+        if (ReferenceEquals(_lastValue, value))
+        {
+            return _lastIndex;
+        }
+
         // Parsers hand out one string instance per distinct comm or name, so a cache by identity (a direct-mapped
         // table keyed by the object's address hash) answers most lookups without hashing the text.
         var slot = RuntimeHelpers.GetHashCode(value) & (IdentityCacheSlots - 1);
         if (ReferenceEquals(_cachedValues[slot], value))
         {
-            return _cachedIndexes[slot];
+            _lastValue = value;
+            _lastIndex = _cachedIndexes[slot];
+            return _lastIndex;
         }
 
         if (!_dictionary.TryGetValue(value, out var index))
@@ -122,6 +133,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 
         _cachedValues[slot] = value;
         _cachedIndexes[slot] = index;
+        _lastValue = value;
+        _lastIndex = index;
         return index;
     }
 
@@ -154,6 +167,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 
         _dictionary.Clear();
         Array.Clear(_cachedValues);
+        _lastValue = null;
     }
 
     private void AppendPlain(string value)
