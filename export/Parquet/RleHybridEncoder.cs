@@ -65,18 +65,20 @@ internal static class RleHybridEncoder
         var literalStart = -1;
         while (position < count)
         {
-            // A run of 8 or more starts with 8 equal levels.
-            var next8 = BitsAt(bits, position) & 0xFF;
-            if (position + MinRleRun <= count && next8 is 0 or 0xFF)
+            // The next (up to) 8 whole groups of 8 levels: a group of equal levels (a byte 0x00 or 0xFF) starts a run.
+            var word = BitsAt(bits, position);
+            var whole = Math.Min(8, (count - position) >> 3);
+            var runStarts = ZeroOrFullBytes(word) & (whole == 8 ? ~0UL : (1UL << (8 * whole)) - 1);
+            if ((runStarts & 0x80) != 0)
             {
-                var run = LevelRunLength(bits, position, count, next8 == 0 ? 0 : ~0UL);
+                var run = LevelRunLength(bits, position, count, (word & 1) == 0 ? 0 : ~0UL);
                 if (literalStart >= 0)
                 {
                     PackLevels(bits, literalStart, position, output);
                     literalStart = -1;
                 }
 
-                WriteRle((uint)next8 & 1, run, 1, output);
+                WriteRle((uint)word & 1, run, 1, output);
                 position += run;
                 continue;
             }
@@ -86,13 +88,23 @@ internal static class RleHybridEncoder
                 literalStart = position;
             }
 
-            position += Math.Min(8, count - position);
+            // Mixed groups up to the next that could start a run; fewer than 8 levels left are the last group.
+            var mixed = runStarts == 0 ? whole : BitOperations.TrailingZeroCount(runStarts) >> 3;
+            position = mixed == 0 ? count : position + (8 * mixed);
         }
 
         if (literalStart >= 0)
         {
             PackLevels(bits, literalStart, count, output);
         }
+    }
+
+    /// <summary>0x80 in each byte of <paramref name="word"/> that is 0x00 or 0xFF, 0 in the others (exact, no carries between bytes).</summary>
+    private static ulong ZeroOrFullBytes(ulong word)
+    {
+        const ulong low7 = 0x7F7F7F7F7F7F7F7FUL;
+        static ulong ZeroBytes(ulong v) => ~(((v & low7) + low7) | v | low7);
+        return ZeroBytes(word) | ZeroBytes(~word);
     }
 
     /// <summary>The 64 levels from <paramref name="position"/> on, first lowest (zeros past the bitmap's end).</summary>
@@ -132,18 +144,30 @@ internal static class RleHybridEncoder
         return count - start;
     }
 
-    /// <summary>Bit-packed groups of the levels [<paramref name="from"/>, <paramref name="to"/>): a byte of the bitmap per group.</summary>
+    /// <summary>Bit-packed groups of the levels [<paramref name="from"/>, <paramref name="to"/>): the bitmap's bits as they are, 64 at a time.</summary>
     private static void PackLevels(ReadOnlySpan<ulong> bits, int from, int to, IBufferWriter<byte> output)
     {
         var groups = (to - from + 7) / 8;
         Uleb128.Write(((uint)groups << 1) | 1, output);
-        var span = output.GetSpan(groups);
-        for (var g = 0; g < groups; g++)
+        var span = output.GetSpan(groups)[..groups];
+        var g = 0;
+        for (; g + 8 <= groups; g += 8)
         {
-            var at = from + (g * 8);
-            var group = BitsAt(bits, at) & 0xFF;
-            // The last group of the page is padded with zero levels (readers stop at num_values).
-            span[g] = (byte)(to - at >= 8 ? group : group & ((1UL << (to - at)) - 1));
+            BinaryPrimitives.WriteUInt64LittleEndian(span[g..], BitsAt(bits, from + (g * 8)));
+        }
+
+        if (g < groups)
+        {
+            Span<byte> last = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(last, BitsAt(bits, from + (g * 8)));
+            last[..(groups - g)].CopyTo(span[g..]);
+        }
+
+        // The last group of the page is padded with zero levels (readers stop at num_values).
+        var partial = (to - from) & 7;
+        if (partial != 0)
+        {
+            span[^1] &= (byte)((1 << partial) - 1);
         }
 
         output.Advance(groups);

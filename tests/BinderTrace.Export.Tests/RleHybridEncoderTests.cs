@@ -83,9 +83,10 @@ public sealed class RleHybridEncoderTests
     [Fact]
     public void Definition_levels_encode_exactly_as_the_generic_encoder_at_bit_width_1()
     {
-        // Levels come in runs (sparse columns) and in mixes: build them from runs of random lengths, 1 to 150
-        // (longer than a 64-level word).
-        var runs = Gen.ArrayOf(Gen.Choose(1, 150).SelectMany(length => Gen.Elements((byte)0, (byte)1).Select(level => Enumerable.Repeat(level, length))));
+        // Levels come in runs (sparse columns) and in mixes: build them from runs of random lengths, up to 3 (long mixed
+        // stretches, bit-packed), 10 or 150 (runs longer than a 64-level word).
+        var runs = Gen.Elements(3, 10, 150).SelectMany(longest => Gen.ArrayOf(
+            Gen.Choose(1, longest).SelectMany(length => Gen.Elements((byte)0, (byte)1).Select(level => Enumerable.Repeat(level, length)))));
         Prop.ForAll(
             runs.Select(r => r.SelectMany(x => x).ToArray()).ToArbitrary(),
             levels =>
