@@ -45,7 +45,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         MarkPresent(row);
         if (_dictionaryMode)
         {
-            AppendIndex(IndexOf(value));
+            // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
+            AppendIndex(ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value));
         }
 
         if (!_dictionaryMode)
@@ -101,12 +102,6 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     /// <summary>The entry's index, or -1 after switching the rest of the chunk to PLAIN because the dictionary grew too big.</summary>
     private int IndexOf(string value)
     {
-        // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
-        if (ReferenceEquals(_lastValue, value))
-        {
-            return _lastIndex;
-        }
-
         // Parsers hand out one string instance per distinct comm or name, so a cache by identity (a direct-mapped
         // table keyed by the object's address hash) answers most lookups without hashing the text.
         var slot = RuntimeHelpers.GetHashCode(value) & (IdentityCacheSlots - 1);
