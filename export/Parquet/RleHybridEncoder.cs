@@ -176,10 +176,21 @@ internal static class RleHybridEncoder
     private static int RunLength<T>(ReadOnlySpan<T> values, int start)
         where T : unmanaged, IBinaryInteger<T>
     {
-        // Definition levels of sparse columns are long runs: a vectorised scan finds their ends.
-        var rest = values[start..];
-        var end = rest.IndexOfAnyExcept(rest[0]);
-        return end < 0 ? rest.Length : end;
+        // Dictionary indices mostly change from one value to the next: a short scalar check settles those; a run of
+        // 8 or more (a long one, typically) is measured with a vectorised scan.
+        var first = values[start];
+        var limit = Math.Min(values.Length, start + MinRleRun);
+        for (var i = start + 1; i < limit; i++)
+        {
+            if (values[i] != first)
+            {
+                return i - start;
+            }
+        }
+
+        var rest = values[limit..];
+        var end = rest.IndexOfAnyExcept(first);
+        return limit - start + (end < 0 ? rest.Length : end);
     }
 
     private static void WriteRle(uint value, int count, int bitWidth, IBufferWriter<byte> output)
