@@ -81,6 +81,31 @@ public sealed class TableWriterInteropTests
     }
 
     [Fact]
+    public void Zstd_pages_of_libzstd_and_of_ZstdSharp_read_back_alike_in_every_reader()
+    {
+        var rows = Enumerable.Range(0, RowCount).Select(MakeRow).ToArray();
+        using var dir = new TempDirectory();
+        var expected = Expected(rows);
+        foreach (var managed in new[] { false, true })
+        {
+            var path = dir.File($"managed-{managed}.parquet");
+            WriteAll(path, rows, SmallGroups with { Compression = ParquetCompression.Zstd, ManagedZstd = managed });
+            foreach (var reader in new[] { InteropReaders.DuckDb, InteropReaders.Hyparquet })
+            {
+                var summary = InteropReaders.Summarize(reader, path);
+                Assert.Equal(RowCount, summary.Rows);
+                foreach (var (column, want) in expected)
+                {
+                    Assert.Equal((managed, reader, column, want), (managed, reader, column, summary.Columns[column]));
+                }
+            }
+
+            Assert.Equal(RowCount, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+            Assert.Equal(RowCount, ParquetNetReader.Summarize(path).Rows);
+        }
+    }
+
+    [Fact]
     public void DuckDb_sees_the_logical_types_and_encodings_of_FORMATS_4_5()
     {
         var rows = Enumerable.Range(0, 100).Select(MakeRow).ToArray();
