@@ -6,7 +6,8 @@ namespace BinderTrace.Export.Parquet;
 /// ZSTD frames from the machine's own libzstd (the reference implementation, RFC 8878), where one is installed. Warmed
 /// up, the managed port (ZstdSharp) is as fast (`bench events-table`), but each run starts it cold: its ~600 methods go
 /// through every JIT tier, slow until they reach tier 1. In `export` of the 1.1 GB bench trace libzstd took 0.8× the CPU
-/// samples of ZstdSharp's compression and the whole export about 0.9× those of the parse (perf, 3 runs in turns). Where
+/// samples of ZstdSharp's compression, and the whole export 0.91× its samples counted against the (unchanged) parse's
+/// (perf, 3 runs in turns). Where
 /// no libzstd 1.4 or later loads, <see cref="PageCompressor"/> uses ZstdSharp: both write standard frames, which every
 /// reader decodes alike.
 /// </summary>
