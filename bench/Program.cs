@@ -8,6 +8,7 @@ namespace BinderTrace.Bench;
 ///   make-dat CAPTURE.v6.dat OUTPUT SIZE_MB  build the large real-derived trace.dat for bench/trace-dat.sh
 ///   read PATH [ROUNDS]                     parsing alone, single-threaded and on workers, by batch and one by one
 ///   analyze PATH [MAX_EVENTS] [ROUNDS]     the analysis alone over events in memory, with and without report's phases
+///   events-table PATH [MAX_EVENTS] [ROUNDS]  export's events table alone over events in memory (ZSTD, to no file)
 ///   inflate FILE.gz                        gzip decompression alone, to nothing (the bound of reading gzip input)
 ///   make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB   the same for a Perfetto capture (bench/perfetto.sh)
 ///   wire CAPTURE.pftrace.gz ROUNDS         protobuf walk: our span reader against Google.Protobuf
@@ -32,6 +33,9 @@ internal static class Program
             case "analyze" when args.Length is >= 2 and <= 4:
                 AnalysisRate.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 2_000_000, args.Length == 4 ? int.Parse(args[3]) : 5);
                 return 0;
+            case "events-table" when args.Length is >= 2 and <= 4:
+                EventsTableRate.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 2_000_000, args.Length == 4 ? int.Parse(args[3]) : 5);
+                return 0;
             case "inflate" when args.Length == 2:
                 Inflate(args[1]);
                 return 0;
@@ -48,7 +52,7 @@ internal static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH [ROUNDS] | analyze PATH [MAX_EVENTS] [ROUNDS] | inflate FILE.gz | make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB | wire CAPTURE.pftrace.gz ROUNDS | simulate SECONDS | micro [BenchmarkDotNet args]");
+                Console.Error.WriteLine("usage: make-trace CAPTURE.gz OUTPUT SIZE_MB | make-dat CAPTURE.v6.dat OUTPUT SIZE_MB | read PATH [ROUNDS] | analyze PATH [MAX_EVENTS] [ROUNDS] | events-table PATH [MAX_EVENTS] [ROUNDS] | inflate FILE.gz | make-perfetto CAPTURE.pftrace.gz OUTPUT SIZE_MB | wire CAPTURE.pftrace.gz ROUNDS | simulate SECONDS | micro [BenchmarkDotNet args]");
                 return 2;
         }
     }

@@ -1,20 +1,22 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// The values of one column for the page being built. Optional columns keep one definition level per row
+/// The values of one column for the page being built. Optional columns keep one definition level per row as a bit
 /// (1 = present, 0 = null) and store only present values. <see cref="WritePage"/> encodes the page into the
 /// column's <see cref="ColumnChunkWriter"/> and empties the buffer; <see cref="EndChunk"/> closes the row group's chunk.
 /// </summary>
 internal abstract class ColumnBuffer
 {
-    private byte[] _levels;
+    /// <summary>The definition levels: bit i of word i / 64 is row i's. Bits past <see cref="RowCount"/> are zero.</summary>
+    private ulong[] _present;
 
     protected ColumnBuffer(ParquetColumn column)
     {
         Column = column;
-        _levels = column.Optional ? new byte[1024] : [];
+        _present = column.Optional ? new ulong[16] : [];
     }
 
     public ParquetColumn Column { get; }
@@ -22,7 +24,7 @@ internal abstract class ColumnBuffer
     public int RowCount { get; private set; }
 
     /// <summary>Bytes of data buffered for this page and chunk (not capacity, which is kept), for the writer's memory bound.</summary>
-    public long EstimatedBytes => (Column.Optional ? RowCount : 0) + ValueBytes;
+    public long EstimatedBytes => (Column.Optional ? RowCount / 8 : 0) + ValueBytes;
 
     /// <summary>Bytes of the present values buffered so far.</summary>
     protected abstract long ValueBytes { get; }
@@ -56,10 +58,15 @@ internal abstract class ColumnBuffer
         var nulls = 0;
         if (Column.Optional)
         {
-            var levels = _levels.AsSpan(0, RowCount);
-            values = levels.Count((byte)1);
+            var present = _present.AsSpan(0, WordsFor(RowCount));
+            values = 0;
+            foreach (var word in present)
+            {
+                values += BitOperations.PopCount(word);
+            }
+
             nulls = RowCount - values;
-            ColumnChunkWriter.WriteDefinitionLevels(levels, body);
+            ColumnChunkWriter.WriteDefinitionLevels(present, RowCount, body);
         }
 
         var encoding = WriteValues(values, body);
@@ -85,7 +92,7 @@ internal abstract class ColumnBuffer
         if (Column.Optional)
         {
             EnsureLevels(row + 1);
-            _levels[row] = 1;
+            _present[row >> 6] |= 1UL << row;
         }
 
         RowCount = row + 1;
@@ -98,7 +105,7 @@ internal abstract class ColumnBuffer
         if (Column.Optional)
         {
             EnsureLevels(firstRow + count);
-            _levels.AsSpan(firstRow, count).Fill(1);
+            SetPresent(firstRow, count);
         }
 
         RowCount = firstRow + count;
@@ -111,7 +118,7 @@ internal abstract class ColumnBuffer
     protected virtual void ResetPage()
     {
         // Restore the all-null invariant of the level array that PadNulls relies on.
-        Array.Clear(_levels, 0, Column.Optional ? RowCount : 0);
+        Array.Clear(_present, 0, Column.Optional ? WordsFor(RowCount) : 0);
         RowCount = 0;
     }
 
@@ -130,11 +137,28 @@ internal abstract class ColumnBuffer
         ? new InvalidOperationException($"Column '{Column.Name}': row {row} appended after row {RowCount - 1}.")
         : RequiredNull();
 
+    private static int WordsFor(int rows) => (rows + 63) >> 6;
+
     private void EnsureLevels(int rows)
     {
-        if (rows > _levels.Length)
+        var words = WordsFor(rows);
+        if (words > _present.Length)
         {
-            Array.Resize(ref _levels, Math.Max(rows, _levels.Length * 2));
+            Array.Resize(ref _present, Math.Max(words, _present.Length * 2));
+        }
+    }
+
+    private void SetPresent(int firstRow, int count)
+    {
+        var end = firstRow + count;
+        for (var row = firstRow; row < end;)
+        {
+            var word = row >> 6;
+            var bit = row & 63;
+            var take = Math.Min(64 - bit, end - row);
+            var mask = take == 64 ? ~0UL : ((1UL << take) - 1) << bit;
+            _present[word] |= mask;
+            row += take;
         }
     }
 }

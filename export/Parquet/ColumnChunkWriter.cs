@@ -80,12 +80,15 @@ internal sealed class ColumnChunkWriter(ParquetColumn column, PageCompressor com
         return metadata;
     }
 
-    /// <summary>Writes a v1 level section: u32 LE byte length, then the hybrid runs (bit width 1 for flat optional columns).</summary>
-    public static void WriteDefinitionLevels(ReadOnlySpan<byte> levels, PageBodyBuffer body)
+    /// <summary>
+    /// Writes a v1 level section: u32 LE byte length, then the hybrid runs (bit width 1 for flat optional columns) of
+    /// the first <paramref name="count"/> levels of the bitmap <paramref name="present"/> (bit i: row i holds a value).
+    /// </summary>
+    public static void WriteDefinitionLevels(ReadOnlySpan<ulong> present, int count, PageBodyBuffer body)
     {
         var lengthAt = body.Reserve(4);
         var start = body.Length;
-        RleHybridEncoder.Encode(levels, 1, body);
+        RleHybridEncoder.EncodeLevels(present, count, body);
         BinaryPrimitives.WriteInt32LittleEndian(body.At(lengthAt, 4), body.Length - start);
     }
 

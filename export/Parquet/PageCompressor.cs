@@ -6,7 +6,8 @@ namespace BinderTrace.Export.Parquet;
 
 /// <summary>
 /// Compresses page bodies in Parquet's framing (FORMATS.md §4.6): GZIP is an RFC 1952 single-member stream,
-/// BROTLI a raw RFC 7932 stream (both from the .NET BCL), ZSTD one RFC 8878 frame (ZstdSharp, a managed port).
+/// BROTLI a raw RFC 7932 stream (both from the .NET BCL), ZSTD one RFC 8878 frame (the machine's libzstd where it has
+/// one, <see cref="NativeZstdCompressor"/>, else ZstdSharp, a managed port).
 /// </summary>
 internal sealed class PageCompressor : IDisposable
 {
@@ -21,12 +22,21 @@ internal sealed class PageCompressor : IDisposable
 
     private readonly ArrayBufferWriter<byte> _output = new(1 << 16);
     private readonly Compressor? _zstd;
+    private readonly NativeZstdCompressor? _nativeZstd;
 
-    public PageCompressor(ParquetCompression codec)
+    /// <param name="managedZstd">ZstdSharp even where libzstd is installed (<see cref="ParquetWriterOptions.ManagedZstd"/>).</param>
+    public PageCompressor(ParquetCompression codec, bool managedZstd = false)
     {
         Codec = codec;
-        _zstd = codec == ParquetCompression.Zstd ? new Compressor(ZstdLevel) : null;
+        if (codec == ParquetCompression.Zstd)
+        {
+            _nativeZstd = managedZstd ? null : NativeZstdCompressor.TryCreate(ZstdLevel);
+            _zstd = _nativeZstd is null ? new Compressor(ZstdLevel) : null;
+        }
     }
+
+    /// <summary>Whether ZSTD pages come from the machine's libzstd.</summary>
+    public bool NativeZstd => _nativeZstd is not null;
 
     public ParquetCompression Codec { get; }
 
@@ -56,6 +66,11 @@ internal sealed class PageCompressor : IDisposable
 
                 _output.Advance(written);
                 return _output.WrittenSpan;
+            case ParquetCompression.Zstd when _nativeZstd is not null:
+                _output.ResetWrittenCount();
+                var nativeFrame = _output.GetSpan(NativeZstdCompressor.CompressBound(body.Length));
+                _output.Advance(_nativeZstd.Compress(body, nativeFrame));
+                return _output.WrittenSpan;
             case ParquetCompression.Zstd:
                 _output.ResetWrittenCount();
                 var frame = _output.GetSpan(Compressor.GetCompressBound(body.Length));
@@ -66,7 +81,11 @@ internal sealed class PageCompressor : IDisposable
         }
     }
 
-    public void Dispose() => _zstd?.Dispose();
+    public void Dispose()
+    {
+        _zstd?.Dispose();
+        _nativeZstd?.Dispose();
+    }
 
     /// <summary>A write-only stream over a buffer writer, so GZipStream output lands in reusable memory.</summary>
     private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream

@@ -1,8 +1,8 @@
 namespace BinderTrace.Export.Parquet;
 
 /// <summary>
-/// One leaf of a flat Parquet schema. <see cref="Dictionary"/> asks for dictionary encoding (strings only),
-/// which pays off for low-cardinality text such as event names and comms.
+/// One leaf of a flat Parquet schema. <see cref="Dictionary"/> asks for dictionary encoding (strings and integers),
+/// which pays off for low-cardinality values such as event names, comms, cpus and pids.
 /// </summary>
 internal sealed record ParquetColumn(string Name, ColumnType Type, bool Optional, bool Dictionary = false)
 {

@@ -31,6 +31,12 @@ public sealed record ParquetWriterOptions
     /// </summary>
     public TimestampColumns Timestamps { get; init; } = TimestampColumns.Nanos;
 
+    /// <summary>
+    /// ZSTD pages from ZstdSharp (the managed port) even where the machine's libzstd loads: for the tests that check both
+    /// produce the same file content, and for measuring one against the other.
+    /// </summary>
+    internal bool ManagedZstd { get; init; }
+
     /// <summary>FileMetaData.created_by: "&lt;app&gt; version &lt;v&gt;" (FORMATS.md §4.3).</summary>
     public string CreatedBy { get; init; } = "bindertrace";
 
@@ -57,6 +63,7 @@ internal sealed class ParquetFileWriter : IDisposable
     private readonly List<KeyValuePair<string, string>> _keyValues = [];
     private long _rowGroupRows;
     private bool _finished;
+    private bool _compressorFreed;
 
     public ParquetFileWriter(Stream stream, IReadOnlyList<ParquetColumn> schema, ParquetWriterOptions options)
     {
@@ -68,7 +75,7 @@ internal sealed class ParquetFileWriter : IDisposable
         _output = new ParquetOutput(stream);
         _schema = schema;
         _options = options;
-        _compressor = new PageCompressor(options.Compression);
+        _compressor = new PageCompressor(options.Compression, options.ManagedZstd);
         var header = new ThriftCompactWriter();
         var segments = new SegmentPool();
         _chunks = schema.Select(column => new ColumnChunkWriter(column, _compressor, header, segments)).ToArray();
@@ -144,9 +151,16 @@ internal sealed class ParquetFileWriter : IDisposable
         _output.Write(length);
         _output.Write(Magic);
         _finished = true;
-        _compressor.Dispose();
+        Dispose();
     }
 
-    /// <summary>Frees the compressor's native state; a finished writer has done so already.</summary>
-    public void Dispose() => _compressor.Dispose();
+    /// <summary>Frees the compressor's native state, once: <see cref="Finish"/> does it, and so does disposing an unfinished writer.</summary>
+    public void Dispose()
+    {
+        if (!_compressorFreed)
+        {
+            _compressorFreed = true;
+            _compressor.Dispose();
+        }
+    }
 }

@@ -67,24 +67,7 @@ internal sealed class FixedWidthColumnBuffer<T> : ValueColumnBuffer<T>
 
     protected override ParquetEncoding WriteValues(int count, PageBodyBuffer body)
     {
-        var bytes = MemoryMarshal.AsBytes(Values(count));
-        if (BitConverter.IsLittleEndian)
-        {
-            body.Write(bytes);
-            return ParquetEncoding.Plain;
-        }
-
-        var size = Unsafe.SizeOf<T>();
-        var target = body.GetSpan(bytes.Length);
-        for (var i = 0; i < bytes.Length; i += size)
-        {
-            for (var b = 0; b < size; b++)
-            {
-                target[i + b] = bytes[i + size - 1 - b];
-            }
-        }
-
-        body.Advance(bytes.Length);
+        PlainEncoding.WriteFixedWidth(Values(count), body);
         return ParquetEncoding.Plain;
     }
 }
@@ -134,6 +117,30 @@ internal sealed class BooleanColumnBuffer : ValueColumnBuffer<bool>
 /// <summary>Little-endian helpers shared by the PLAIN encoders.</summary>
 internal static class PlainEncoding
 {
+    /// <summary>PLAIN INT32, INT64 and DOUBLE: the values little-endian, back to back.</summary>
+    public static void WriteFixedWidth<T>(ReadOnlySpan<T> values, PageBodyBuffer body)
+        where T : unmanaged
+    {
+        var bytes = MemoryMarshal.AsBytes(values);
+        if (BitConverter.IsLittleEndian)
+        {
+            body.Write(bytes);
+            return;
+        }
+
+        var size = Unsafe.SizeOf<T>();
+        var target = body.GetSpan(bytes.Length);
+        for (var i = 0; i < bytes.Length; i += size)
+        {
+            for (var b = 0; b < size; b++)
+            {
+                target[i + b] = bytes[i + size - 1 - b];
+            }
+        }
+
+        body.Advance(bytes.Length);
+    }
+
     /// <summary>PLAIN BYTE_ARRAY: u32 LE length then the bytes.</summary>
     public static void WriteByteArray(ReadOnlySpan<byte> value, PageBodyBuffer body)
     {

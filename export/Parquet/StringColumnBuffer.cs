@@ -21,6 +21,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     private readonly List<string> _entries = [];
     private readonly string?[] _cachedValues = new string?[IdentityCacheSlots];
     private readonly int[] _cachedIndexes = new int[IdentityCacheSlots];
+    private string? _lastValue;
+    private int _lastIndex;
     private int[] _indices = new int[1024];
     private byte[] _utf8 = new byte[4096];
     private int[] _ends = new int[1024];
@@ -43,7 +45,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         MarkPresent(row);
         if (_dictionaryMode)
         {
-            AppendIndex(IndexOf(value));
+            // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
+            AppendIndex(ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value));
         }
 
         if (!_dictionaryMode)
@@ -65,6 +68,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         _dictionaryMode = Column.Dictionary;
         _dictionaryUsed = false;
         Array.Clear(_cachedValues);
+        _lastValue = null;
     }
 
     protected override void ResetPage()
@@ -103,7 +107,9 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         var slot = RuntimeHelpers.GetHashCode(value) & (IdentityCacheSlots - 1);
         if (ReferenceEquals(_cachedValues[slot], value))
         {
-            return _cachedIndexes[slot];
+            _lastValue = value;
+            _lastIndex = _cachedIndexes[slot];
+            return _lastIndex;
         }
 
         if (!_dictionary.TryGetValue(value, out var index))
@@ -122,6 +128,8 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 
         _cachedValues[slot] = value;
         _cachedIndexes[slot] = index;
+        _lastValue = value;
+        _lastIndex = index;
         return index;
     }
 
@@ -154,6 +162,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
 
         _dictionary.Clear();
         Array.Clear(_cachedValues);
+        _lastValue = null;
     }
 
     private void AppendPlain(string value)

@@ -53,28 +53,31 @@ internal sealed class TableDefinition<TRow>
 
     public int ClassCount { get; }
 
-    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value) => Fixed(name, ColumnType.Int32, value, null);
+    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value, bool dictionary = false) => Fixed(name, ColumnType.Int32, value, null, dictionary);
 
     /// <summary>An optional column that holds <paramref name="value"/> for rows of the classes in <paramref name="presentIn"/> and null elsewhere.</summary>
-    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value, int[] presentIn) => Fixed(name, ColumnType.Int32, value, presentIn);
+    public TableDefinition<TRow> Int32(string name, ColumnValue<TRow, int> value, int[] presentIn, bool dictionary = false) => Fixed(name, ColumnType.Int32, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> Int32(string name, OptionalColumnValue<TRow, int> value, int[]? presentIn = null) => Fixed(name, ColumnType.Int32, value, presentIn);
+    public TableDefinition<TRow> Int32(string name, OptionalColumnValue<TRow, int> value, int[]? presentIn = null, bool dictionary = false) =>
+        Fixed(name, ColumnType.Int32, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value) => Fixed(name, ColumnType.Int64, value, null);
+    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value, bool dictionary = false) => Fixed(name, ColumnType.Int64, value, null, dictionary);
 
-    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value, int[] presentIn) => Fixed(name, ColumnType.Int64, value, presentIn);
+    public TableDefinition<TRow> Int64(string name, ColumnValue<TRow, long> value, int[] presentIn, bool dictionary = false) => Fixed(name, ColumnType.Int64, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> Int64(string name, OptionalColumnValue<TRow, long> value, int[]? presentIn = null) => Fixed(name, ColumnType.Int64, value, presentIn);
+    public TableDefinition<TRow> Int64(string name, OptionalColumnValue<TRow, long> value, int[]? presentIn = null, bool dictionary = false) =>
+        Fixed(name, ColumnType.Int64, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value) => Fixed(name, ColumnType.UInt32, value, null);
+    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value, bool dictionary = false) => Fixed(name, ColumnType.UInt32, value, null, dictionary);
 
-    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value, int[] presentIn) => Fixed(name, ColumnType.UInt32, value, presentIn);
+    public TableDefinition<TRow> UInt32(string name, ColumnValue<TRow, uint> value, int[] presentIn, bool dictionary = false) => Fixed(name, ColumnType.UInt32, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value) => Fixed(name, ColumnType.UInt64, value, null);
+    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value, bool dictionary = false) => Fixed(name, ColumnType.UInt64, value, null, dictionary);
 
-    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value, int[] presentIn) => Fixed(name, ColumnType.UInt64, value, presentIn);
+    public TableDefinition<TRow> UInt64(string name, ColumnValue<TRow, ulong> value, int[] presentIn, bool dictionary = false) => Fixed(name, ColumnType.UInt64, value, presentIn, dictionary);
 
-    public TableDefinition<TRow> UInt64(string name, OptionalColumnValue<TRow, ulong> value, int[]? presentIn = null) => Fixed(name, ColumnType.UInt64, value, presentIn);
+    public TableDefinition<TRow> UInt64(string name, OptionalColumnValue<TRow, ulong> value, int[]? presentIn = null, bool dictionary = false) =>
+        Fixed(name, ColumnType.UInt64, value, presentIn, dictionary);
 
     public TableDefinition<TRow> Double(string name, ColumnValue<TRow, double> value) => Fixed(name, ColumnType.Double, value, null);
 
@@ -167,13 +170,17 @@ internal sealed class TableDefinition<TRow>
     private ValueColumnBuffer<long> TimestampBuffer(ParquetColumn column) =>
         _options.DeltaTimestamps ? new DeltaColumnBuffer(column) : new FixedWidthColumnBuffer<long>(column);
 
-    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, ColumnValue<TRow, T> value, int[]? presentIn)
+    private static ValueColumnBuffer<T> FixedBuffer<T>(ParquetColumn column)
         where T : unmanaged =>
-        Add(new ParquetColumn(name, type, Optional: presentIn is not null), c => new RequiredBinding<TRow, T>(new FixedWidthColumnBuffer<T>(c), value), presentIn);
+        column.Dictionary ? new DictionaryColumnBuffer<T>(column) : new FixedWidthColumnBuffer<T>(column);
 
-    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, OptionalColumnValue<TRow, T> value, int[]? presentIn)
+    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, ColumnValue<TRow, T> value, int[]? presentIn, bool dictionary = false)
         where T : unmanaged =>
-        Add(new ParquetColumn(name, type, Optional: true), c => new OptionalBinding<TRow, T>(new FixedWidthColumnBuffer<T>(c), value), presentIn);
+        Add(new ParquetColumn(name, type, Optional: presentIn is not null, dictionary), c => new RequiredBinding<TRow, T>(FixedBuffer<T>(c), value), presentIn);
+
+    private TableDefinition<TRow> Fixed<T>(string name, ColumnType type, OptionalColumnValue<TRow, T> value, int[]? presentIn, bool dictionary = false)
+        where T : unmanaged =>
+        Add(new ParquetColumn(name, type, Optional: true, dictionary), c => new OptionalBinding<TRow, T>(FixedBuffer<T>(c), value), presentIn);
 
     private TableDefinition<TRow> Add(
         ParquetColumn column, Func<ParquetColumn, ColumnBinding<TRow>> bind, int[]? presentIn, Func<ParquetColumn, ColumnBinding<TRow>>? bindMicros = null)

@@ -81,6 +81,31 @@ public sealed class TableWriterInteropTests
     }
 
     [Fact]
+    public void Zstd_pages_of_libzstd_and_of_ZstdSharp_read_back_alike_in_every_reader()
+    {
+        var rows = Enumerable.Range(0, RowCount).Select(MakeRow).ToArray();
+        using var dir = new TempDirectory();
+        var expected = Expected(rows);
+        foreach (var managed in new[] { false, true })
+        {
+            var path = dir.File($"managed-{managed}.parquet");
+            WriteAll(path, rows, SmallGroups with { Compression = ParquetCompression.Zstd, ManagedZstd = managed });
+            foreach (var reader in new[] { InteropReaders.DuckDb, InteropReaders.Hyparquet })
+            {
+                var summary = InteropReaders.Summarize(reader, path);
+                Assert.Equal(RowCount, summary.Rows);
+                foreach (var (column, want) in expected)
+                {
+                    Assert.Equal((managed, reader, column, want), (managed, reader, column, summary.Columns[column]));
+                }
+            }
+
+            Assert.Equal(RowCount, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+            Assert.Equal(RowCount, ParquetNetReader.Summarize(path).Rows);
+        }
+    }
+
+    [Fact]
     public void DuckDb_sees_the_logical_types_and_encodings_of_FORMATS_4_5()
     {
         var rows = Enumerable.Range(0, 100).Select(MakeRow).ToArray();
@@ -100,6 +125,8 @@ public sealed class TableWriterInteropTests
         // Dictionary column: PLAIN dictionary page + RLE_DICTIONARY data pages; plain optional column: PLAIN + RLE levels.
         Assert.Contains("RLE_DICTIONARY", summary.Encodings["name"]);
         Assert.DoesNotContain("RLE_DICTIONARY", summary.Encodings["text"]);
+        Assert.Equal("PLAIN, RLE_DICTIONARY", summary.Encodings["cpu_dict"]);
+        Assert.Equal("PLAIN", summary.Encodings["id"]);
     }
 
     [Fact]
@@ -131,6 +158,33 @@ public sealed class TableWriterInteropTests
 
         Assert.Equal("PLAIN, RLE_DICTIONARY", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["key"]);
         Assert.Equal(n, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+    }
+
+    [Fact]
+    public void Integer_dictionary_falls_back_to_plain_for_the_rest_of_a_chunk_past_its_entry_limit()
+    {
+        // 140,000 rows of i / 2: 70,000 distinct values, each twice. Pages of 32,768 rows bring 16,384 new values each,
+        // so the first four pages fill the 65,536 entries exactly and the fifth page falls back to PLAIN.
+        const int n = 140_000;
+        using var dir = new TempDirectory();
+        var path = dir.File("d.parquet");
+        WriteInts(path, n, static (in int i) => (long)i / 2);
+        Assert.Equal("PLAIN, RLE_DICTIONARY", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["v"]);
+        var expected = Enumerable.Range(0, n).Select(i => (BigInteger)(i / 2)).ToList();
+        AssertReadBack(path, n, expected);
+    }
+
+    [Fact]
+    public void Integer_dictionary_gives_way_to_plain_when_values_hardly_repeat()
+    {
+        // Every value distinct: after the first page (32,768 entries for 32,768 values) the dictionary does not pay,
+        // so that page and the rest of the chunk are PLAIN and no dictionary page is written.
+        const int n = 70_000;
+        using var dir = new TempDirectory();
+        var path = dir.File("d.parquet");
+        WriteInts(path, n, static (in int i) => (i * 7_919L) - 1_000_000);
+        Assert.Equal("PLAIN", InteropReaders.Summarize(InteropReaders.DuckDb, path).Encodings["v"]);
+        AssertReadBack(path, n, Enumerable.Range(0, n).Select(i => (BigInteger)((i * 7_919L) - 1_000_000)).ToList());
     }
 
     [Fact]
@@ -260,6 +314,16 @@ public sealed class TableWriterInteropTests
             return r.MaybeInt.HasValue;
         })
         .Timestamp("ts", static (in Row r) => r.Ts)
+        // Dictionary-encoded integers: few distinct values (incl. each type's extremes), a nullable one, and one that is all distinct.
+        .Int32("cpu_dict", static (in Row r) => r.Id % 7 == 0 ? int.MinValue : (r.Id % 13) - 6, dictionary: true)
+        .Int64("big_dict", static (in Row r) => r.Id % 3 == 0 ? long.MaxValue : r.Big % 1000, dictionary: true)
+        .UInt32("u32_dict", static (in Row r) => uint.MaxValue - (uint)(r.Id % 5), dictionary: true)
+        .UInt64("u64_dict", static (in Row r, out ulong v) =>
+        {
+            v = ulong.MaxValue - (ulong)(r.Id % 11);
+            return r.Id % 4 != 1;
+        }, dictionary: true)
+        .Int32("id_dict", static (in Row r) => r.Id, dictionary: true)
         .String("name", static (in Row r) => r.Name, dictionary: true)
         .String("text", static (in Row r) => r.Text, optional: true)
         .Double("ratio", static (in Row r, out double v) =>
@@ -278,6 +342,37 @@ public sealed class TableWriterInteropTests
         }
 
         writer.Complete();
+    }
+
+    private static void WriteInts(string path, int count, ColumnValue<int, long> value)
+    {
+        var table = new TableDefinition<int>("d").Int64("v", value, dictionary: true);
+        using var stream = File.Create(path);
+        var writer = new ParquetTableWriter<int>(table, stream, ParquetWriterOptions.Default with { Compression = ParquetCompression.Zstd });
+        for (var i = 0; i < count; i++)
+        {
+            writer.Append(in i);
+        }
+
+        writer.Complete();
+    }
+
+    private static void AssertReadBack(string path, int rows, List<BigInteger> values)
+    {
+        var want = new ColumnSummary(
+            values.Count,
+            values.Aggregate(BigInteger.Zero, (a, b) => a + b).ToString(CultureInfo.InvariantCulture),
+            values.Min().ToString(CultureInfo.InvariantCulture),
+            values.Max().ToString(CultureInfo.InvariantCulture));
+        foreach (var reader in InteropReaders.All.Where(r => r != InteropReaders.ParquetWasm))
+        {
+            var summary = InteropReaders.Summarize(reader, path);
+            Assert.Equal((reader, rows, want), (reader, (int)summary.Rows, summary.Columns["v"]));
+        }
+
+        Assert.Equal(rows, InteropReaders.Summarize(InteropReaders.ParquetWasm, path).Rows);
+        var net = ParquetNetReader.Summarize(path);
+        Assert.Equal((rows, want), ((int)net.Rows, net.Columns["v"]));
     }
 
     private static void WriteLongs(string path, TableDefinition<long> table, int count, ParquetWriterOptions options)
@@ -312,6 +407,11 @@ public sealed class TableWriterInteropTests
             ["flag"] = new ColumnSummary(rows.Length, rows.Count(r => r.Flag).ToString(CultureInfo.InvariantCulture), null, null),
             ["maybe_int"] = Numbers(rows.Where(r => r.MaybeInt.HasValue).Select(r => (BigInteger)r.MaybeInt!.Value)),
             ["ts"] = Numbers(rows.Select(r => (BigInteger)r.Ts)),
+            ["cpu_dict"] = Numbers(rows.Select(r => (BigInteger)(r.Id % 7 == 0 ? int.MinValue : (r.Id % 13) - 6))),
+            ["big_dict"] = Numbers(rows.Select(r => (BigInteger)(r.Id % 3 == 0 ? long.MaxValue : r.Big % 1000))),
+            ["u32_dict"] = Numbers(rows.Select(r => (BigInteger)(uint.MaxValue - (uint)(r.Id % 5)))),
+            ["u64_dict"] = Numbers(rows.Where(r => r.Id % 4 != 1).Select(r => (BigInteger)(ulong.MaxValue - (ulong)(r.Id % 11)))),
+            ["id_dict"] = Numbers(rows.Select(r => (BigInteger)r.Id)),
             ["name"] = new ColumnSummary(rows.Length, null, "comm-0", "comm-6"),
             ["text"] = new ColumnSummary(texts.Count, null, texts.Min(StringComparer.Ordinal), texts.Max(StringComparer.Ordinal)),
         };
