@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BinderTrace.Parsers;
 
 /// <summary>
@@ -79,10 +81,12 @@ internal static class EventLineTokenizer
         return false;
     }
 
+    // Positions are passed and returned by value (-1: no match), never by reference: a position whose address is
+    // taken lives in memory, and every byte test then reloads it.
     private static bool TryParseAfterComm(ReadOnlySpan<byte> line, int dash, ref EventLine parsed)
     {
-        var p = dash + 1;
-        if (!TryReadDigits(line, ref p, out var pid) || !TrySkipRequiredBlanks(line, ref p))
+        var p = ReadDigits(line, dash + 1, out var pid);
+        if (p < 0 || (p = SkipRequiredBlanks(line, p)) < 0)
         {
             return false;
         }
@@ -98,7 +102,7 @@ internal static class EventLineTokenizer
                     p++;
                 }
             }
-            else if (!TryReadDigits(line, ref p, out tgid))
+            else if ((p = ReadDigits(line, p, out tgid)) < 0)
             {
                 return false;
             }
@@ -109,8 +113,7 @@ internal static class EventLineTokenizer
                 return false;
             }
 
-            p++;
-            if (!TrySkipRequiredBlanks(line, ref p))
+            if ((p = SkipRequiredBlanks(line, p + 1)) < 0)
             {
                 return false;
             }
@@ -121,19 +124,14 @@ internal static class EventLineTokenizer
             return false;
         }
 
-        p++;
-        if (!TryReadDigits(line, ref p, out var cpu) || p >= line.Length || line[p] != (byte)']')
+        p = ReadDigits(line, p + 1, out var cpu);
+        if (p < 0 || p >= line.Length || line[p] != (byte)']')
         {
             return false;
         }
 
-        p++;
-        if (!TrySkipRequiredBlanks(line, ref p) || !TryReadTimestamp(line, ref p, ref parsed))
-        {
-            return false;
-        }
-
-        if (!TrySkipRequiredBlanks(line, ref p))
+        if ((p = SkipRequiredBlanks(line, p + 1)) < 0 || (p = ReadTimestamp(line, p, ref parsed)) < 0
+            || (p = SkipRequiredBlanks(line, p)) < 0)
         {
             return false;
         }
@@ -162,22 +160,17 @@ internal static class EventLineTokenizer
 
     /// <summary>
     /// Reads the optional irq-info flags token, then <c>sec.usec:</c> or a raw integer followed by ':', in one
-    /// pass. Flags never start with a digit (their first column is d/D/b/X/.), a timestamp always does.
+    /// pass, from <paramref name="p"/> (a non-blank byte); returns the position after the ':', or -1.
+    /// Flags never start with a digit (their first column is d/D/b/X/.), a timestamp always does.
     /// </summary>
-    private static bool TryReadTimestamp(ReadOnlySpan<byte> line, ref int p, ref EventLine parsed)
+    private static int ReadTimestamp(ReadOnlySpan<byte> line, int p, ref EventLine parsed)
     {
         if ((uint)(line[p] - '0') > 9)
         {
             var flagsEnd = TokenEnd(line, p);
-            if (!IsFlags(line[p..flagsEnd]))
+            if (!IsFlags(line[p..flagsEnd]) || (p = SkipRequiredBlanks(line, flagsEnd)) < 0)
             {
-                return false;
-            }
-
-            p = flagsEnd;
-            if (!TrySkipRequiredBlanks(line, ref p))
-            {
-                return false;
+                return -1;
             }
         }
 
@@ -191,20 +184,19 @@ internal static class EventLineTokenizer
 
         if (p == start || p - start > 18 || p >= line.Length)
         {
-            return false;
+            return -1;
         }
 
         if (line[p] == (byte)':')
         {
-            p++;
             parsed.RawTimestamp = true;
             parsed.Timestamp = (long)seconds;
-            return true;
+            return p + 1;
         }
 
         if (line[p] != (byte)'.' || seconds > MaxSeconds)
         {
-            return false;
+            return -1;
         }
 
         p++;
@@ -219,13 +211,12 @@ internal static class EventLineTokenizer
         var digits = p - fractionStart;
         if (digits is 0 or > 9 || p >= line.Length || line[p] != (byte)':')
         {
-            return false;
+            return -1;
         }
 
-        p++;
         parsed.RawTimestamp = false;
         parsed.Timestamp = (long)((seconds * 1_000_000_000UL) + (fraction * FractionScale[digits]));
-        return true;
+        return p + 1;
     }
 
     // Lat-flags (K-out trace_print_lat_fmt): irqs-off, need-resched, context, preempt depth, migrate-disable,
@@ -259,7 +250,9 @@ internal static class EventLineTokenizer
         return p;
     }
 
-    private static bool TryReadDigits(ReadOnlySpan<byte> line, ref int p, out long value)
+    /// <summary>Up to 12 decimal digits from <paramref name="p"/>, not followed by another digit; returns the position after them, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadDigits(ReadOnlySpan<byte> line, int p, out long value)
     {
         value = 0;
         var start = p;
@@ -269,18 +262,20 @@ internal static class EventLineTokenizer
             p++;
         }
 
-        return p > start && (p >= line.Length || (uint)(line[p] - '0') > 9);
+        return p > start && (p >= line.Length || (uint)(line[p] - '0') > 9) ? p : -1;
     }
 
-    private static bool TrySkipRequiredBlanks(ReadOnlySpan<byte> line, ref int p)
+    /// <summary>One or more blanks at <paramref name="p"/>, then something else; returns the position of that, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipRequiredBlanks(ReadOnlySpan<byte> line, int p)
     {
         if (p >= line.Length || line[p] != (byte)' ')
         {
-            return false;
+            return -1;
         }
 
         p = SkipBlanks(line, p);
-        return p < line.Length;
+        return p < line.Length ? p : -1;
     }
 
     private static int SkipBlanks(ReadOnlySpan<byte> line, int p) => ByteScan.SkipSpaces(line, p);

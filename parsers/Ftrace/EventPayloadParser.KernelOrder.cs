@@ -49,10 +49,10 @@ internal static partial class EventPayloadParser
     {
         var f = new PayloadFieldReader(payload);
         if (f.TakeNumber("proc="u8, out var proc) && f.TakeNumber("allocate="u8, out var allocate)
-            && f.TakeNumber("offset="u8, out var offset) && f.TakeNumber("size="u8, out var size) && f.AtEnd
-            && IsInt(proc) && offset >= 0 && size >= 0)
+            && f.TakeUnsigned("offset="u8, out var offset) && f.TakeUnsigned("size="u8, out var size) && f.AtEnd
+            && IsInt(proc))
         {
-            parsed = TraceEvent.ForPageRange(h, (int)proc, allocate != 0, (ulong)offset, (ulong)size);
+            parsed = TraceEvent.ForPageRange(h, (int)proc, allocate != 0, offset, size);
             return true;
         }
 

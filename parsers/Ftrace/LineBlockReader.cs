@@ -9,33 +9,32 @@ namespace BinderTrace.Parsers;
 /// </summary>
 internal sealed class LineBlockReader
 {
-    private readonly Stream _stream;
+    private readonly TextInput _input;
     private readonly int _maxLineBytes;
     private readonly int _maxBufferBytes;
     private byte[] _carry;
     private int _carryLength;
     private long _offset;
-    private bool _endOfInput;
     private bool _skippingLongLine;
 
     public LineBlockReader(Stream stream, int maxLineBytes, int blockBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 1);
-        _stream = stream;
+        _input = new TextInput(stream);
         _maxLineBytes = maxLineBytes;
         _maxBufferBytes = (int)Math.Min(Array.MaxLength, Math.Max(blockBytes, (long)maxLineBytes + 1));
         _carry = new byte[Math.Min(blockBytes, 4096)];
     }
 
     /// <summary>Bytes taken from the input so far.</summary>
-    public long BytesRead { get; private set; }
+    public long BytesRead => _input.BytesRead;
 
     /// <summary>Set at the end when the input stopped inside a line (no final newline) or inside a long line being skipped.</summary>
     public bool EndedInsideLine { get; private set; }
 
     /// <summary>Set when the compressed input was cut or corrupt; reading stopped there.</summary>
-    public bool CompressedStreamBroken { get; private set; }
+    public bool CompressedStreamBroken => _input.CompressedStreamBroken;
 
     /// <summary>Fills <paramref name="block"/> with the next whole lines, or marks it as a skipped long line or the end.</summary>
     public void Fill(TextBlock block)
@@ -46,7 +45,7 @@ internal sealed class LineBlockReader
             SkipRestOfLongLine();
         }
 
-        if (_endOfInput && _carryLength == 0)
+        if (_input.Ended && _carryLength == 0)
         {
             block.Kind = TextBlockKind.End;
             return;
@@ -86,7 +85,7 @@ internal sealed class LineBlockReader
                 return;
             }
 
-            if (_endOfInput)
+            if (_input.Ended)
             {
                 EndedInsideLine |= end > 0;
                 _offset += end;
@@ -122,7 +121,7 @@ internal sealed class LineBlockReader
 
             _offset += span.Length;
             _carryLength = 0;
-            if (_endOfInput)
+            if (_input.Ended)
             {
                 _skippingLongLine = false;
                 EndedInsideLine = true;
@@ -148,28 +147,11 @@ internal sealed class LineBlockReader
     private int ReadInto(byte[] buffer, int start)
     {
         var total = 0;
-        while (!_endOfInput && start + total < buffer.Length)
+        while (!_input.Ended && start + total < buffer.Length)
         {
-            int read;
-            try
-            {
-                read = _stream.Read(buffer, start + total, buffer.Length - start - total);
-            }
-            catch (InvalidDataException)
-            {
-                CompressedStreamBroken = true;
-                read = 0;
-            }
-
-            if (read == 0)
-            {
-                _endOfInput = true;
-            }
-
-            total += read;
+            total += _input.Read(buffer, start + total, buffer.Length - start - total);
         }
 
-        BytesRead += total;
         return total;
     }
 }

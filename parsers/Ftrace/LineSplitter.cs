@@ -24,7 +24,7 @@ internal sealed class LineSplitter
 {
     private const int InitialBufferBytes = 1 << 17;
 
-    private readonly Stream _stream;
+    private readonly TextInput _input;
     private readonly int _maxLineBytes;
     private readonly int _maxBufferBytes;
     private byte[] _buffer;
@@ -32,13 +32,12 @@ internal sealed class LineSplitter
     private int _start;
     private int _scanned;
     private int _end;
-    private bool _endOfInput;
     private bool _skippingLongLine;
 
     public LineSplitter(Stream stream, int maxLineBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
-        _stream = stream;
+        _input = new TextInput(stream);
         _maxLineBytes = maxLineBytes;
         _maxBufferBytes = (int)Math.Min(Array.MaxLength, Math.Max((long)InitialBufferBytes, (long)maxLineBytes + 1));
         _buffer = new byte[Math.Min(InitialBufferBytes, _maxBufferBytes)];
@@ -57,7 +56,7 @@ internal sealed class LineSplitter
     public bool EndedInsideLine { get; private set; }
 
     /// <summary>Set when the compressed input was cut or corrupt; reading stopped there.</summary>
-    public bool CompressedStreamBroken { get; private set; }
+    public bool CompressedStreamBroken => _input.CompressedStreamBroken;
 
     public LineStatus Next(out ReadOnlySpan<byte> line)
     {
@@ -97,7 +96,7 @@ internal sealed class LineSplitter
                 }
             }
 
-            if (_endOfInput)
+            if (_input.Ended)
             {
                 EndedInsideLine = _skippingLongLine || _end > _start;
                 _start = _end;
@@ -149,22 +148,6 @@ internal sealed class LineSplitter
             Array.Resize(ref _buffer, (int)Math.Min(_maxBufferBytes, (long)_buffer.Length * 2));
         }
 
-        int read;
-        try
-        {
-            read = _stream.Read(_buffer, _end, _buffer.Length - _end);
-        }
-        catch (InvalidDataException)
-        {
-            CompressedStreamBroken = true;
-            read = 0;
-        }
-
-        if (read == 0)
-        {
-            _endOfInput = true;
-        }
-
-        _end += read;
+        _end += _input.Read(_buffer, _end, _buffer.Length - _end);
     }
 }

@@ -82,6 +82,22 @@ internal ref struct PayloadFieldReader
         return TakeNumberAt(_position + labelEquals.Length, out value);
     }
 
+    /// <summary>
+    /// Fast path for a decimal <c>%zu</c> (up to the full 64 bits: binder prints a negative size as 18446744073709547520):
+    /// digits only, at most 20 of them, no overflow; anything else is left to the by-label parser.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TakeUnsigned(ReadOnlySpan<byte> labelEquals, out ulong value)
+    {
+        if (!_payload[_position..].StartsWith(labelEquals))
+        {
+            value = 0;
+            return false;
+        }
+
+        return TakeUnsignedAt(_position + labelEquals.Length, out value);
+    }
+
     /// <summary>Fast path for a bare hex value such as <c>mm=%p</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TakeHex(ReadOnlySpan<byte> labelEquals, out ulong value)
@@ -160,6 +176,38 @@ internal ref struct PayloadFieldReader
         }
 
         value = negative ? -result : result;
+        return true;
+    }
+
+    private bool TakeUnsignedAt(int p, out ulong value)
+    {
+        value = 0;
+        var start = p;
+        ulong result = 0;
+        while (p < _payload.Length && p - start < 20)
+        {
+            var digit = (uint)(_payload[p] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+
+            // Only a 20th digit can overflow: 19 digits stay below 10^19 < 2^64.
+            if (p - start == 19 && (result > ulong.MaxValue / 10 || (result * 10) > ulong.MaxValue - digit))
+            {
+                return false;
+            }
+
+            result = (result * 10) + digit;
+            p++;
+        }
+
+        if (p == start || !EndOfValue(p))
+        {
+            return false;
+        }
+
+        value = result;
         return true;
     }
 

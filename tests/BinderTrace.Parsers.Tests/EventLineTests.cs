@@ -141,6 +141,36 @@ public class EventLineTests
         Assert.Equal("binder_wl: phase A-warmup begin", e.Text);
     }
 
+    // Each line is one byte or column off the kernel's own layout (%-7d [%03d] %5s %5lu.%06lu) and is read by the
+    // general grammar of FORMATS.md §1.2 (expected values read off the line), or is no event line at all.
+    [Theory]
+    [InlineData("       binder_wl-272     [003] ...1. 123456.008726: binder_ioctl_done: ret=0", 272, -1, 3, 123_456_008_726_000L)] // 6 second digits
+    [InlineData("       binder_wl-272     [1024] ...1.     5.008726: binder_ioctl_done: ret=0", 272, -1, 1024, 5_008_726_000L)] // 4 cpu digits
+    [InlineData("       binder_wl-12345678 [003] ...1.     5.008726: binder_ioctl_done: ret=0", 12_345_678, -1, 3, 5_008_726_000L)] // 8 pid digits
+    [InlineData("       binder_wl-272     (    268) [003] ...1.     5.008726: binder_ioctl_done: ret=0", 272, 268, 3, 5_008_726_000L)] // tgid
+    [InlineData("       binder_wl-272     [003] ...1.     5.008726:  binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // two blanks before the name
+    [InlineData("       binder_wl-272     [003] ...1.     5.008726123: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_123L)] // 9 fraction digits
+    [InlineData("       binder_wl-272     [003] ...1.  5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // narrow seconds
+    [InlineData("       binder_wl-272     [003] ....     5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // 4 flag columns
+    [InlineData("       binder_wl-272   [003] ...1.     5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // trace-cmd's %-5d pid
+    [InlineData("       binder_wl-272     [003] ...1.     5.00872a: binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // not a timestamp: no event
+    [InlineData("       binder_wl-272     [003] ...1.     5.008726: : binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // empty event name: no event
+    public void Lines_off_the_kernels_columns_are_read_by_the_general_grammar(string line, int pid, int tgid, int cpu, long timestamp)
+    {
+        var (events, source) = Parse("# tracer: nop\n" + line + "\n");
+        if (pid == -2)
+        {
+            Assert.Empty(events);
+            Assert.Equal(1, source.Diagnostics.UnparsedLines);
+            return;
+        }
+
+        var e = Assert.Single(events);
+        Assert.Equal(new EventHeader(timestamp, cpu, pid, tgid, "binder_wl"), e.Header);
+        Assert.Equal(EventKind.BinderIoctlDone, e.Kind);
+        Assert.Equal(0, e.ReturnValue);
+    }
+
     [Fact]
     public void Comm_strings_are_shared_between_lines()
     {

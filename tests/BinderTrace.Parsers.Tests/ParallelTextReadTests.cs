@@ -41,6 +41,24 @@ public class ParallelTextReadTests
     }
 
     [Fact]
+    public void A_cut_gzip_stream_ends_both_readers_at_the_same_line_as_truncated()
+    {
+        // 3,000 lines of 77 bytes, gzipped and cut in the middle: the decoder's error ends the input in the one read
+        // step both line readers share, after the same complete lines; the events are lines 0.. in order (ret = index).
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"       binder_wl-268     [000] .....     1.{i:D6}: binder_ioctl_done: ret={i}\n"));
+        var gzip = ContainerFormatTests.Gzip(Encoding.UTF8.GetBytes(text));
+        var cut = gzip.AsSpan(0, gzip.Length / 2).ToArray();
+        var single = Read(cut, TextReadSettings.SingleThreaded, ParseOptions.Default);
+        Assert.Contains("Truncated=True", single.Diagnostics, StringComparison.Ordinal);
+        Assert.InRange(single.Events.Count, 1, 2999);
+        Assert.Equal(Enumerable.Range(0, single.Events.Count), single.Events.Select(e => e.ReturnValue));
+        foreach (var settings in new[] { TextReadSettings.Default, new TextReadSettings(2, 4096) })
+        {
+            AssertSame(single, Read(cut, settings, ParseOptions.Default), $"cut gzip with {settings}");
+        }
+    }
+
+    [Fact]
     public void A_real_capture_read_in_parallel_shares_one_string_per_comm_and_name()
     {
         var bytes = File.ReadAllBytes(RepositoryPaths.SharedCapture("6.12.107+deb13-amd64", "contended"));

@@ -26,6 +26,18 @@ public class PayloadTests
         Assert.Equal(new PageRangeUpdate(268, false, 8192, ulong.MaxValue - 4095), e.PageRange);
     }
 
+    [Fact]
+    public void Update_page_range_sizes_at_the_edges_of_64_bits()
+    {
+        // 2^64 - 1 = 18446744073709551615, the largest %zu; 20 digits, the most the kernel-order path reads.
+        var largest = Single(Prefix + "binder_update_page_range: proc=268 allocate=0 offset=18446744073709551615 size=18446744073709551615");
+        Assert.Equal(new PageRangeUpdate(268, false, ulong.MaxValue, ulong.MaxValue), largest.PageRange);
+
+        // Hex is not what the kernel prints, so the kernel-order path leaves it to the by-label parser, which reads 0x%x.
+        var hex = Single(Prefix + "binder_update_page_range: proc=268 allocate=1 offset=0x1000 size=0x2000");
+        Assert.Equal(new PageRangeUpdate(268, true, 4096, 8192), hex.PageRange);
+    }
+
     [Theory]
     [InlineData("binder_alloc_lru_start", EventKind.BinderAllocLruStart)]
     [InlineData("binder_alloc_lru_end", EventKind.BinderAllocLruEnd)]
@@ -181,6 +193,9 @@ public class PayloadTests
     [Theory]
     [InlineData("binder_alloc_page_start: proc=271")]
     [InlineData("binder_alloc_page_start: proc=abc page_index=1")]
+    [InlineData("binder_update_page_range: proc=268 allocate=0 offset=0 size=18446744073709551616")] // 2^64: overflows 20 digits
+    [InlineData("binder_update_page_range: proc=268 allocate=0 offset=0 size=184467440737095516150")] // 21 digits
+    [InlineData("binder_update_page_range: proc=268 allocate=0 offset=-4096 size=0")]
     [InlineData("binder_transaction: transaction=3 dest_node=1")]
     [InlineData("binder_txn_latency_free: transaction=2 from 272 to 268:270 flags=0x0 code=0x1")]
     [InlineData("mmap_lock_acquire_returned: mm=000000006c553d24 memcg_path=/ write=true")]
