@@ -89,6 +89,11 @@ public sealed class TracePass : IDisposable
         }
 
         _ran = true;
+        // A pass waiting for the text reader's workers, which wait on a silent pipe, would otherwise notice Ctrl-C only
+        // when the writer sends or closes.
+        using var wake = _source is ITraceEventBatchSource { ParsesAhead: true } ahead
+            ? cancellation.Register(ahead.CancelPendingRead)
+            : default;
         if (lanes.Count == 1 && (!_readAhead || _source is ITraceEventBatchSource { ParsesAhead: true }))
         {
             RunOnThisThread(lanes[0], cancellation);

@@ -20,4 +20,14 @@ public interface ITraceEventBatchSource : ITraceEventSource
     /// from a read-ahead thread, whose hand-over would only copy every event once more.
     /// </summary>
     bool ParsesAhead => false;
+
+    /// <summary>
+    /// Called from another thread (Ctrl-C): a <see cref="ReadBatch"/> waiting for the source's workers ends with
+    /// <see cref="OperationCanceledException"/>, now or at its next wait. Only a source that <see cref="ParsesAhead"/>
+    /// waits for other threads; the workers' own read of a silent pipe cannot be interrupted, but they are background
+    /// threads and disposing the source closes the input under them.
+    /// </summary>
+    void CancelPendingRead()
+    {
+    }
 }

@@ -8,8 +8,8 @@ namespace BinderTrace.Parsers;
 /// </summary>
 internal sealed class ConcurrentBlockParser : IDisposable
 {
-    // A worker may be waiting for input that never comes (a live pipe after a strict-mode error): it is a background
-    // thread, so after this long the reader stops waiting for it and the input is closed under it.
+    // A worker may be waiting for input that never comes (a live pipe after a strict-mode error or Ctrl-C): it is a
+    // background thread, so after this long the reader stops waiting for it and the input is closed under it.
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
 
     private readonly LineBlockReader _reader;
@@ -24,6 +24,7 @@ internal sealed class ConcurrentBlockParser : IDisposable
     private long _nextToHand;
     private bool _readerFinished;
     private bool _stopping;
+    private bool _cancelled;
     private TextBlock? _handed;
     private bool _started;
 
@@ -75,6 +76,11 @@ internal sealed class ConcurrentBlockParser : IDisposable
             var slot = (int)(_nextToHand % _blocks.Length);
             while (!_ready[slot])
             {
+                if (_cancelled)
+                {
+                    throw new OperationCanceledException("The read was cancelled while the parse workers waited for input.");
+                }
+
                 Monitor.Wait(_gate);
             }
 
@@ -82,6 +88,19 @@ internal sealed class ConcurrentBlockParser : IDisposable
             _nextToHand++;
             _handed = _blocks[slot];
             return _handed;
+        }
+    }
+
+    /// <summary>
+    /// Makes <see cref="Next"/> give up, now or at its next wait, with <see cref="OperationCanceledException"/>; from
+    /// any thread. A worker blocked reading a silent pipe cannot be woken, but the caller waiting for it can.
+    /// </summary>
+    public void CancelWaits()
+    {
+        lock (_gate)
+        {
+            _cancelled = true;
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -95,9 +114,11 @@ internal sealed class ConcurrentBlockParser : IDisposable
 
         if (_started)
         {
+            // One deadline for all: workers blocked on the same silent pipe would otherwise add their waits up.
+            var deadline = Environment.TickCount64 + (long)StopWait.TotalMilliseconds;
             foreach (var worker in _workers)
             {
-                worker.Join(StopWait);
+                worker.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
             }
         }
     }

@@ -113,6 +113,8 @@ internal sealed class FtraceTextSource : ITraceEventSource, IEventSegmentSource
         return _blocks is null ? ReadLines() : ReadBlocks();
     }
 
+    public void CancelPendingRead() => _blocks?.CancelWaits();
+
     public void Dispose()
     {
         _blocks?.Dispose();

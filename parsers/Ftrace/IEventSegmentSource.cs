@@ -12,6 +12,11 @@ internal interface IEventSegmentSource : ITraceEventSource
 
     /// <summary>Whether the events are parsed on worker threads ahead of the caller (<see cref="ITraceEventBatchSource.ParsesAhead"/>).</summary>
     bool ParsesAhead { get; }
+
+    /// <summary><see cref="ITraceEventBatchSource.CancelPendingRead"/>; a source that does not parse ahead has nothing to cancel.</summary>
+    void CancelPendingRead()
+    {
+    }
 }
 
 /// <summary>How the text reader parses: on <see cref="Workers"/> threads in blocks of <see cref="BlockBytes"/>, or on the caller's thread when <see cref="Workers"/> is 0.</summary>

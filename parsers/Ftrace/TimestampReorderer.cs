@@ -70,6 +70,8 @@ public sealed class TimestampReorderer : ITraceEventBatchSource, IEventSegmentSo
 
     public bool ParsesAhead => _segments?.ParsesAhead == true;
 
+    public void CancelPendingRead() => _segments?.CancelPendingRead();
+
     public void Dispose() => _inner.Dispose();
 
     private bool NextForTryRead()

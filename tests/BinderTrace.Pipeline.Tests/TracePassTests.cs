@@ -133,6 +133,45 @@ public sealed class TracePassTests
         Assert.Null(consumer.EndInfo);
     }
 
+    /// <summary>
+    /// Ctrl-C while the text reader's workers wait on a pipe whose writer neither writes nor closes (a live trace_pipe
+    /// with nothing to say): the pass ends with OperationCanceledException, as the writer keeps still. Before, it
+    /// waited for the writer. 16 KiB of the 6.12 light capture go first, enough for the format to be detected (it
+    /// sniffs 8 KiB) and less than one of the reader's 512 KiB blocks, so the workers wait on the pipe for the rest.
+    /// The pause before the Ctrl-C lets the pass reach that wait; were it shorter, the pass would stop at its own check
+    /// of the token, and the test would still pass.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Cancellation_stops_a_pass_whose_input_pipe_is_silent(int lanes)
+    {
+        var head = new byte[16 << 10];
+        using (var capture = new System.IO.Compression.GZipStream(
+            File.OpenRead(Path.Combine(RepositoryPaths.SharedCaptureFolder(Kernel612, "light"), "trace.txt.gz")),
+            System.IO.Compression.CompressionMode.Decompress))
+        {
+            capture.ReadExactly(head);
+        }
+
+        using var writer = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var reader = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, writer.ClientSafePipeHandle);
+        writer.Write(head);
+        writer.Flush();
+        using var pass = TracePass.Over(TraceReader.Open(reader, "pipe", new ParseOptions()));
+        using var interrupt = new CancellationTokenSource();
+        IReadOnlyList<IReadOnlyList<ITraceEventConsumer>> consumers = lanes == 1 ? [[new RecordingConsumer()]] : [[new RecordingConsumer()], [new RecordingConsumer()]];
+        var run = Task.Factory.StartNew(() => pass.RunConcurrently(consumers, interrupt.Token), TaskCreationOptions.LongRunning);
+
+        await Task.Delay(300);
+        interrupt.Cancel();
+
+        var first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+        writer.Dispose();
+        Assert.True(first == run, "the pass still waits for the silent pipe 30 s after Ctrl-C");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
     [Theory]
     [InlineData(false, 0)]
     [InlineData(true, 0)]
