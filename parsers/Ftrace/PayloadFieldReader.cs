@@ -181,34 +181,15 @@ internal ref struct PayloadFieldReader
 
     private bool TakeUnsignedAt(int p, out ulong value)
     {
+        var digits = _payload[p..];
+        var length = digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (length < 0)
+        {
+            length = digits.Length;
+        }
+
         value = 0;
-        var start = p;
-        ulong result = 0;
-        while (p < _payload.Length && p - start < 20)
-        {
-            var digit = (uint)(_payload[p] - '0');
-            if (digit > 9)
-            {
-                break;
-            }
-
-            // Only a 20th digit can overflow: 19 digits stay below 10^19 < 2^64.
-            if (p - start == 19 && (result > ulong.MaxValue / 10 || (result * 10) > ulong.MaxValue - digit))
-            {
-                return false;
-            }
-
-            result = (result * 10) + digit;
-            p++;
-        }
-
-        if (p == start || !EndOfValue(p))
-        {
-            return false;
-        }
-
-        value = result;
-        return true;
+        return EndOfValue(p + length) && AsciiNumbers.TryParseDecimal(digits[..length], out value);
     }
 
     private bool TakeHexAt(int p, out ulong value)
