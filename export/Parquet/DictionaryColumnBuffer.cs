@@ -63,10 +63,7 @@ internal sealed class DictionaryColumnBuffer<T> : ValueColumnBuffer<T>
         var values = Values(count);
         if (_dictionaryMode && count > 0 && TryIndex(values))
         {
-            var bitWidth = RleHybridEncoder.BitWidthFor(_entryCount - 1);
-            body.GetSpan(1)[0] = (byte)bitWidth;
-            body.Advance(1);
-            RleHybridEncoder.Encode<int>(_indices.AsSpan(0, count), bitWidth, body);
+            RleHybridEncoder.EncodeDictionaryIndices(_indices.AsSpan(0, count), _entryCount, body);
             _dictionaryUsed = true;
             return ParquetEncoding.RleDictionary;
         }

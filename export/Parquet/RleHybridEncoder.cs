@@ -54,6 +54,18 @@ internal static class RleHybridEncoder
     }
 
     /// <summary>
+    /// The values of an RLE_DICTIONARY data page: the bit width of the indices into a dictionary of
+    /// <paramref name="entryCount"/> entries, in one byte, then the indices as hybrid runs.
+    /// </summary>
+    public static void EncodeDictionaryIndices(ReadOnlySpan<int> indices, int entryCount, IBufferWriter<byte> output)
+    {
+        var bitWidth = BitWidthFor(Math.Max(0, entryCount - 1));
+        output.GetSpan(1)[0] = (byte)bitWidth;
+        output.Advance(1);
+        Encode(indices, bitWidth, output);
+    }
+
+    /// <summary>
     /// Definition levels of a flat optional column at bit width 1, given as a bitmap (bit i of word i / 64 is row i's
     /// level; bits past <paramref name="count"/> are zero): the same runs and groups as <see cref="Encode{T}"/> gives for
     /// the levels as values, found 64 rows at a time. A bit-packed group of 8 levels is the bitmap's 8 bits as they are.

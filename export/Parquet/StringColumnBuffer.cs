@@ -82,10 +82,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     {
         if (_dictionaryMode && count > 0)
         {
-            var bitWidth = RleHybridEncoder.BitWidthFor(Math.Max(0, _entries.Count - 1));
-            body.GetSpan(1)[0] = (byte)bitWidth;
-            body.Advance(1);
-            RleHybridEncoder.Encode<int>(_indices.AsSpan(0, count), bitWidth, body);
+            RleHybridEncoder.EncodeDictionaryIndices(_indices.AsSpan(0, count), _entries.Count, body);
             _dictionaryUsed = true;
             return ParquetEncoding.RleDictionary;
         }
