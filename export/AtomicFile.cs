@@ -8,8 +8,9 @@ namespace BinderTrace.Export;
 /// A file that appears under its final name only when complete: bytes go to a hidden temporary file in the
 /// same folder (so the final rename stays on one file system and is atomic) and <see cref="Commit"/> renames
 /// it. Disposing without committing deletes the temporary file; a killed process leaves only a dot-file
-/// ending in ".tmp", never a partial file under a final name, and the next export into that folder, or the next write of
-/// that file, removes it (<see cref="RemoveAbandoned"/>, <see cref="RemoveAbandonedOf"/>): the temporary name carries the writer's process id.
+/// ending in ".tmp", never a partial file under a final name, and the next export into that folder, or the next
+/// write of that file, removes it (<see cref="RemoveAbandoned"/>, <see cref="RemoveAbandonedOf"/>): the temporary
+/// name carries the writer's process id.
 /// </summary>
 public sealed partial class AtomicFile : IDisposable
 {
@@ -87,43 +88,28 @@ public sealed partial class AtomicFile : IDisposable
     /// Deletes the temporary files under <paramref name="directory"/> whose writing process is gone (killed
     /// mid-export); those of a live process, another export running now, are left alone. Returns how many.
     /// </summary>
-    public static int RemoveAbandoned(string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return 0;
-        }
-
-        var removed = 0;
-        foreach (var path in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
-        {
-            if (IsAbandoned(path))
-            {
-                File.Delete(path);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
+    public static int RemoveAbandoned(string directory) => RemoveAbandoned(directory, ".*.tmp", SearchOption.AllDirectories);
 
     /// <summary>
     /// Deletes the abandoned temporary files of <paramref name="finalPath"/> alone, in its folder: what a writer of one
     /// file (a command's <c>-o FILE</c>) left when a second Ctrl-C ended it the default way, before it could clean up.
     /// Other files of the folder are not looked at. Returns how many.
     /// </summary>
-    public static int RemoveAbandonedOf(string finalPath)
+    public static int RemoveAbandonedOf(string finalPath) =>
+        RemoveAbandoned(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, $".{Path.GetFileName(finalPath)}.*.tmp", SearchOption.TopDirectoryOnly);
+
+    private static int RemoveAbandoned(string directory, string pattern, SearchOption scope)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(finalPath))!;
         if (!Directory.Exists(directory))
         {
             return 0;
         }
 
         var removed = 0;
-        foreach (var path in Directory.EnumerateFiles(directory, $".{Path.GetFileName(finalPath)}.*.tmp", SearchOption.TopDirectoryOnly))
+        foreach (var path in Directory.EnumerateFiles(directory, pattern, scope))
         {
-            if (IsAbandoned(path))
+            var match = TemporaryName().Match(Path.GetFileName(path));
+            if (match.Success && int.TryParse(match.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid))
             {
                 File.Delete(path);
                 removed++;
@@ -131,12 +117,6 @@ public sealed partial class AtomicFile : IDisposable
         }
 
         return removed;
-    }
-
-    private static bool IsAbandoned(string path)
-    {
-        var match = TemporaryName().Match(Path.GetFileName(path));
-        return match.Success && int.TryParse(match.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid);
     }
 
     private static bool IsRunning(int pid)
