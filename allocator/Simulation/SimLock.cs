@@ -149,9 +149,9 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 }
 
 /// <summary>
-/// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader queues behind
-/// any waiter (its fast path fails on the waiters flag), so a waiting writer is not starved by readers; a trylock
-/// fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
+/// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader's fast path fails
+/// while anyone waits; it then queues behind the waiters, or with <paramref name="readerStealing"/> (5.11+) first takes
+/// a lock nobody holds and nobody has handed off; a trylock fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
 /// queued reader (up to 256, <c>rwsem_mark_wake</c>). Writers, with <paramref name="writerStealing"/> (the kernel's
 /// behaviour; replays turn it on): an unlock wakes the head writer, which takes the lock itself once it runs, and
 /// until then a writer that arrives while the lock is free takes it first (optimistic spinning /
