@@ -123,7 +123,7 @@ internal sealed class AllocatorSimulation
         var buffers = new BufferSpace(mappingBytes, Design.Accounting);
         var pages = Context.Lru.CreatePages(buffers.PageCount);
         var mm = new SimRwSemaphore(_scheduler, $"mmap_lock/{tgid}", Context.Costs.MmapWriterWakeLatencyNs > 0 ? Context.Costs.MmapWriterWakeLatencyNs : -1,
-            Context.Costs.MmapWriterStealing);
+            Context.Costs.MmapWriterStealing, Context.Costs.MmapReaderStealing);
 
         // %p hashing prints 8 significant hex digits; any stable value per mm works as an identity.
         var id = Context.Rng.NextUInt64() & 0xFFFF_FFFF;

@@ -130,7 +130,7 @@ internal sealed class Scheduler
                     task.Push(step.Callee!);
                     continue;
                 case StepKind.Acquire:
-                    if (step.Lock!.TryAcquire(task, step.Mode))
+                    if (step.Lock!.TryAcquireBlocking(task, step.Mode))
                     {
                         continue;
                     }

@@ -21,6 +21,12 @@ internal abstract class SimLock(Scheduler scheduler, string name)
     /// <summary>Takes the lock if it is free for <paramref name="mode"/> right now (also the trylock semantics).</summary>
     public abstract bool TryAcquire(SimTask task, LockMode mode);
 
+    /// <summary>
+    /// A blocking acquire's attempt before it queues: the trylock's rule unless the lock's slow path may take it
+    /// where a trylock may not (<see cref="SimRwSemaphore"/>'s reader lock stealing).
+    /// </summary>
+    public virtual bool TryAcquireBlocking(SimTask task, LockMode mode) => TryAcquire(task, mode);
+
     public abstract void Release(SimTask task, LockMode mode);
 
     /// <summary>Called by the scheduler when <see cref="TryAcquire"/> failed in a blocking acquire.</summary>
@@ -143,9 +149,9 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 }
 
 /// <summary>
-/// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader queues behind
-/// any waiter (its fast path fails on the waiters flag), so a waiting writer is not starved by readers; a trylock
-/// fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
+/// <c>struct rw_semaphore</c> as mmap_lock uses it (kernel/locking/rwsem.c since 5.3). A new reader's fast path fails
+/// while anyone waits; it then queues behind the waiters, or with <paramref name="readerStealing"/> (5.11+) first takes
+/// a lock nobody holds and nobody has handed off; a trylock fails while anyone waits (<c>RWSEM_READ_FAILED_MASK</c>). A reader at the head is granted the lock with every
 /// queued reader (up to 256, <c>rwsem_mark_wake</c>). Writers, with <paramref name="writerStealing"/> (the kernel's
 /// behaviour; replays turn it on): an unlock wakes the head writer, which takes the lock itself once it runs, and
 /// until then a writer that arrives while the lock is free takes it first (optimistic spinning /
@@ -158,7 +164,12 @@ internal sealed class SimSpinLock(Scheduler scheduler, string name) : SimLock(sc
 /// (<see cref="SimTask.MmapWriterWakeLatencyNs"/>); -1: the scheduler's wake latency.
 /// </param>
 /// <param name="writerStealing">Writers are woken to compete instead of being handed the lock.</param>
-internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1, bool writerStealing = false)
+/// <param name="readerStealing">
+/// A blocking reader takes a lock that is free (neither writer- nor reader-owned) and not handed off, even while
+/// writers wait (<c>rwsem_down_read_slowpath</c>, "reader optimistic lock stealing", since 5.11); the trylock still
+/// fails while anyone waits.
+/// </param>
+internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writerWakeLatencyNs = -1, bool writerStealing = false, bool readerStealing = false)
     : SimLock(scheduler, name)
 {
     /// <summary>RWSEM_WAIT_TIMEOUT = DIV_ROUND_UP(HZ, 250) jiffies: one 4 ms jiffy with Debian's CONFIG_HZ=250.</summary>
@@ -229,6 +240,34 @@ internal sealed class SimRwSemaphore(Scheduler scheduler, string name, long writ
         if (_handoffTo == task)
         {
             _handoffTo = null;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>rwsem_down_read_slowpath</c>: with <paramref name="mode"/> Read and reader stealing, a reader whose fast path
+    /// failed only because writers wait takes the lock when no writer holds it, no hand-off is set and no other reader
+    /// holds it (with readers inside it queues, so a stream of readers does not starve the writers); being the first
+    /// reader it also wakes the readers queued at the head (<c>rwsem_mark_wake(RWSEM_WAKE_READ_OWNED)</c>, which
+    /// wakes nobody when a writer is first).
+    /// </summary>
+    public override bool TryAcquireBlocking(SimTask task, LockMode mode)
+    {
+        if (TryAcquire(task, mode))
+        {
+            return true;
+        }
+
+        if (mode != LockMode.Read || !readerStealing || _writer is not null || _handoffTo is not null || _readers > 0)
+        {
+            return false;
+        }
+
+        _readers++;
+        if (_wokenWriter is null && TryPeekWaiter(out var head) && head == LockMode.Read)
+        {
+            _readers += GrantAllShared(MaxReadersWakeup);
         }
 
         return true;

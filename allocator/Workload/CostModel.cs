@@ -89,6 +89,12 @@ public sealed record CostModel
     /// </summary>
     public bool MmapWriterStealing { get; init; }
 
+    /// <summary>
+    /// A blocking mmap_lock reader takes a free lock while writers wait, unless a waiter has set the hand-off
+    /// (rwsem.c reader lock stealing, see SimRwSemaphore). Off in the presets, like <see cref="MmapWriterStealing"/>.
+    /// </summary>
+    public bool MmapReaderStealing { get; init; }
+
     /// <summary>Spinlock hand-off to a spinning waiter (cache-line transfer). Guess.</summary>
     public long SpinHandoffNs { get; init; } = 100;
 

@@ -85,6 +85,68 @@ public sealed class LockSemanticsTests
         Assert.Equal(["A@0", "W2@5000020", "W1@5000170", "W3@5000320", "W4@5000470"], order);
     }
 
+    /// <summary>
+    /// rwsem_down_read_slowpath (6.12): a reader whose fast path failed because a writer waits takes the lock if no
+    /// writer holds it, no hand-off is set and no reader holds it. A holds the write lock 0-100; W1 queues at 10 and is
+    /// woken by A's unlock, running at 150. R arrives at 120 to a free lock: with stealing it reads 120-220, W1 loses at
+    /// 150, is woken again at R's unlock and runs at 270; without, R queues behind W1 (150-250) and reads at 250.
+    /// </summary>
+    [Theory]
+    [InlineData(true, new[] { "A@0", "R@120", "W1@270" })]
+    [InlineData(false, new[] { "A@0", "W1@150", "R@250" })]
+    public void Rwsem_reader_takes_a_free_lock_while_the_woken_writer_wakes_only_with_reader_stealing(bool readerStealing, string[] expected)
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true, readerStealing: readerStealing);
+        var order = new List<string>();
+
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Write, 100, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W1", order, scheduler));
+        Start(scheduler, 3, 120, Hold(rwsem, LockMode.Read, 100, "R", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(expected, order);
+    }
+
+    /// <summary>
+    /// The two cases where a blocking reader does not steal. Readers inside (rwsem_down_read_slowpath's "rcnt > 1"
+    /// check): R1 reads 0-100, W queues at 10, R2 arrives at 20 and queues behind W (woken at 100, runs at 150, writes
+    /// to 250; R2 reads at 250). Hand-off set: A writes 0-5 ms, W1 queues at 10 ns, is woken at 5 ms and runs at
+    /// t0+50, where W2 (arrived t0+20) holds to t0+120: W1 has waited over 4 ms and sets the hand-off. R arrives at
+    /// t0+130 to a free lock but queues; W1 (woken t0+120) runs at t0+170 and writes to t0+270, when R is granted.
+    /// </summary>
+    [Fact]
+    public void Rwsem_reader_does_not_steal_from_readers_or_past_a_hand_off()
+    {
+        var scheduler = new Scheduler(4, 0, 0);
+        var rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true, readerStealing: true);
+        var order = new List<string>();
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Read, 100, "R1", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W", order, scheduler));
+        Start(scheduler, 3, 20, Hold(rwsem, LockMode.Read, 10, "R2", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["R1@0", "W@150", "R2@250"], order);
+
+        const long t0 = 5_000_000;
+        scheduler = new Scheduler(4, 0, 0);
+        rwsem = new SimRwSemaphore(scheduler, "mm", writerWakeLatencyNs: 50, writerStealing: true, readerStealing: true);
+        order.Clear();
+        Start(scheduler, 1, 0, Hold(rwsem, LockMode.Write, t0, "A", order, scheduler));
+        Start(scheduler, 2, 10, Hold(rwsem, LockMode.Write, 100, "W1", order, scheduler));
+        Start(scheduler, 3, t0 + 20, Hold(rwsem, LockMode.Write, 100, "W2", order, scheduler));
+        Start(scheduler, 4, t0 + 130, Hold(rwsem, LockMode.Read, 100, "R", order, scheduler));
+        while (scheduler.RunNext())
+        {
+        }
+
+        Assert.Equal(["A@0", "W2@5000020", "W1@5000170", "R@5000270"], order);
+    }
+
     [Fact]
     public void Read_trylock_fails_while_a_writer_waits()
     {
