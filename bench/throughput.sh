@@ -10,6 +10,8 @@
 # Usage: bench/throughput.sh [SIZE_MB] [extra bindertrace commands...]
 # SIMULATE=0 leaves out the reference allocator's rate (issue 2), printed last.
 # DATA_DIR (default bench/data) holds bench-<SIZE>mb.trace[.gz]; they are built there if missing.
+# BUILD=aot (default) measures the Native AOT publish for this machine (-r linux-x64, README Install), BUILD=jit the
+# portable IL of the tool package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1100}
@@ -19,7 +21,12 @@ cli_dir=${CLI_DIR:-bench/data/cli}
 data=$data_dir/bench-${size_mb}mb.trace
 
 dotnet build bench -c Release -v quiet -nologo >/dev/null
-dotnet publish cli -c Release -o "$cli_dir" -v quiet -nologo >/dev/null
+rm -rf "$cli_dir"
+case ${BUILD:-aot} in
+  aot) dotnet publish cli -c Release -r linux-x64 -o "$cli_dir" -v quiet -nologo >/dev/null ;;
+  jit) dotnet publish cli -c Release -o "$cli_dir" -v quiet -nologo >/dev/null ;;
+  *) echo "BUILD must be aot or jit" >&2; exit 2 ;;
+esac
 bench_dll=bench/bin/Release/net10.0/BinderTrace.Bench.dll
 trace_of_size() {
   local file=$data_dir/bench-$1mb.trace

@@ -94,7 +94,7 @@ public sealed class TraceExporter
             using var files = OpenFiles(partitionFolder: null, traceIndex: -1);
             for (var i = 0; i < traces.Count; i++)
             {
-                using var pass = TracePass.Open(traces[i], _input);
+                using var pass = TracePass.Open(traces[i], _input, cancellation);
                 ExportTrace(traces[i], pass, files, cancellation);
             }
 
@@ -104,7 +104,7 @@ public sealed class TraceExporter
         var committed = new List<ExportedFile>();
         for (var i = 0; i < traces.Count; i++)
         {
-            using var pass = TracePass.Open(traces[i], _input);
+            using var pass = TracePass.Open(traces[i], _input, cancellation);
             var kernel = KernelOf(pass.Info);
             var folder = Path.Combine(_options.PartitionBy
                 .Select(k => k == PartitionKey.Kernel ? HivePartition.Folder("kernel", kernel) : HivePartition.Folder("source", traces[i]))

@@ -49,13 +49,39 @@ public sealed class TracePass : IDisposable
     public string? InputSha256 { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> (a file, or <c>-</c> for standard input); the format is detected from the content.</summary>
+    /// <param name="cancellation">Stops the wait for standard input's first bytes, which a silent pipe may never send.</param>
     /// <exception cref="TraceInputException">The path is missing or a directory.</exception>
     /// <exception cref="TraceFormatException">The input is not a trace, or its header is damaged.</exception>
-    public static TracePass Open(string path, TracePassOptions options)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired first.</exception>
+    public static TracePass Open(string path, TracePassOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        cancellation.ThrowIfCancellationRequested();
+        return path == "-" && cancellation.CanBeCanceled ? OpenStandardInput(options, cancellation) : OpenNow(path, options);
+    }
+
+    private static TracePass OpenNow(string path, TracePassOptions options)
+    {
         var source = TraceInputOpener.Open(path, options, out var input, out var hash);
         return new TracePass(source, input, hash, options);
+    }
+
+    /// <summary>
+    /// Format detection reads standard input's first bytes, and a read from a pipe cannot be interrupted, so it runs on
+    /// a pool thread that the caller stops waiting for on cancellation. A pass opened after that is disposed at once.
+    /// </summary>
+    private static TracePass OpenStandardInput(TracePassOptions options, CancellationToken cancellation)
+    {
+        var opening = Task.Run(() => OpenNow("-", options), CancellationToken.None);
+        try
+        {
+            return opening.WaitAsync(cancellation).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            _ = opening.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
     }
 
     /// <summary>A pass over a source that is not read from a path (the reference allocator, a replay); it is disposed with the pass.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace BinderTrace.Allocator.Workload;
@@ -76,30 +77,46 @@ public sealed record WorkloadSpec
 
     public CostModel Costs { get; init; } = new();
 
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        WriteIndented = true,
-    };
-
-    /// <summary>Reads a workload file; errors name the file and the JSON position.</summary>
+    /// <summary>Reads a workload file; errors name the file and the JSON position. Fields the file leaves out keep their defaults.</summary>
     public static WorkloadSpec Load(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            var spec = JsonSerializer.Deserialize<WorkloadSpec>(stream, JsonOptions)
+            var json = File.ReadAllBytes(path);
+
+            // Read as written first, so that an unknown field or a wrong JSON type is reported at its line and byte.
+            _ = JsonSerializer.Deserialize(json, WorkloadJsonContext.Default.WorkloadSpec)
                 ?? throw new InvalidDataException($"{path}: the file holds JSON null, expected a workload object");
+
+            // The generated reader sets every init-only property, those the file leaves out to default(T) rather than
+            // to their initializers (dotnet/runtime#84484), so the file is laid over the defaults' own JSON and read again.
+            var merged = JsonSerializer.SerializeToNode(new WorkloadSpec(), WorkloadJsonContext.Default.WorkloadSpec)!.AsObject();
+            LayOver(merged, JsonNode.Parse(json, documentOptions: FileOptions)!.AsObject());
+            var spec = merged.Deserialize(WorkloadJsonContext.Default.WorkloadSpec)!;
             spec.Validate(path);
             return spec;
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: line {e.LineNumber + 1}, byte {e.BytePositionInLine}: {Describe(e)}", e);
+        }
+    }
+
+    private static readonly JsonDocumentOptions FileOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Each field of <paramref name="file"/> replaces the default's; an object field (the costs) is laid over field by field.</summary>
+    private static void LayOver(JsonObject defaults, JsonObject file)
+    {
+        foreach (var (name, value) in file)
+        {
+            if (value is JsonObject fields && defaults[name] is JsonObject defaultFields)
+            {
+                LayOver(defaultFields, fields);
+            }
+            else
+            {
+                defaults[name] = value?.DeepClone();
+            }
         }
     }
 
@@ -141,3 +158,15 @@ public sealed record WorkloadSpec
         }
     }
 }
+
+/// <summary>
+/// The workload file's JSON contract, generated at build time so that a Native AOT publish (no reflection-based
+/// serializer) reads workload files exactly as the JIT build does.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(WorkloadSpec))]
+internal sealed partial class WorkloadJsonContext : JsonSerializerContext;

@@ -99,7 +99,7 @@ internal static class CompareCommand
 
         return ProgressDisplay.Run([path], progress =>
         {
-            using var pass = TraceInput.Open(path, options, progress, analysis.Focus);
+            using var pass = TraceInput.Open(path, options, progress, interrupt, analysis.Focus);
             var measurement = new TraceMeasurementCollector(analysis);
             pass.Run([measurement], interrupt);
             return measurement.Measurement!;

@@ -50,7 +50,7 @@ internal static class LocksCommand
             using var table = new RowTableWriter(held, format, LockTableSink.ColumnsFor(kind));
             ProgressDisplay.Run([path], progress =>
             {
-                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
+                using var pass = TraceInput.Open(path, parse, progress, interrupt, traceFocus);
                 pass.Run([new TraceAnalyzer(analysis, new LockTableSink(table, kind))], interrupt);
                 return 0;
             });

@@ -43,7 +43,7 @@ internal static class PagesCommand
             using var table = new RowTableWriter(held, format, perInterval ? PageTables.IntervalColumns : PageTables.SummaryColumns);
             ProgressDisplay.Run([path], progress =>
             {
-                using var pass = TraceInput.Open(path, parse, progress, traceFocus);
+                using var pass = TraceInput.Open(path, parse, progress, interrupt, traceFocus);
                 var analyzer = new TraceAnalyzer(analysis, perInterval ? new PageIntervalTableSink(table) : null);
                 pass.Run([analyzer], interrupt);
                 if (!perInterval)

@@ -92,7 +92,7 @@ internal static class ReplayCommand
     private static (TraceReport Real, TraceWorkload Workload) ExtractWithAnalysis(
         string path, ParseOptions parse, ProgressDisplay progress, CancellationToken interrupt)
     {
-        using var pass = TraceInput.Open(path, parse, progress);
+        using var pass = TraceInput.Open(path, parse, progress, interrupt);
         var analyzer = new TraceAnalyzer();
         var extractor = new TraceWorkloadExtractor();
         pass.Run([analyzer, extractor], interrupt);

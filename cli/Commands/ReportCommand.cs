@@ -89,7 +89,7 @@ internal static class ReportCommand
 
     private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress, CancellationToken interrupt)
     {
-        using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
+        using var pass = TraceInput.Open(path, parse, progress, interrupt, analysis.Focus);
         var analyzer = new TraceAnalyzer(analysis);
         pass.Run([analyzer], interrupt);
         return analyzer.Report!;

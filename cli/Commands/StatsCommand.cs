@@ -61,7 +61,7 @@ internal static class StatsCommand
     private static (TraceStatistics Stats, ProcessAttribution? Attribution) Collect(
         string path, ParseOptions options, TraceFocus focus, int? proc, ProgressDisplay progress, CancellationToken interrupt)
     {
-        using var pass = TraceInput.Open(path, options, progress, focus, readAhead: false);
+        using var pass = TraceInput.Open(path, options, progress, interrupt, focus, readAhead: false);
         var stats = new TraceStatistics();
         if (proc is { } pid)
         {

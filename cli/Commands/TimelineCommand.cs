@@ -52,7 +52,7 @@ internal static class TimelineCommand
             var budget = Budget(parseResult.GetValue(exact), parseResult.GetRequiredValue(bin));
             var counts = ProgressDisplay.Run([path], progress =>
             {
-                using var pass = TraceInput.Open(path, parse, progress, analysis.Focus);
+                using var pass = TraceInput.Open(path, parse, progress, interrupt, analysis.Focus);
                 return OutputFile.Write(
                     target,
                     file =>

@@ -10,9 +10,11 @@ namespace BinderTrace.Cli.Infrastructure;
 /// </summary>
 internal static class TraceInput
 {
+    /// <param name="interrupt">Ctrl-C, which also stops the wait for standard input's first bytes.</param>
     /// <param name="readAhead">False for consumers too light to be worth a hand-over between threads (<c>stats</c>).</param>
-    public static TracePass Open(string path, ParseOptions parse, ProgressDisplay progress, TraceFocus? focus = null, bool readAhead = true) =>
-        TracePass.Open(path, Options(parse, progress, focus, readAhead));
+    public static TracePass Open(
+        string path, ParseOptions parse, ProgressDisplay progress, CancellationToken interrupt, TraceFocus? focus = null, bool readAhead = true) =>
+        TracePass.Open(path, Options(parse, progress, focus, readAhead), interrupt);
 
     public static TracePassOptions Options(ParseOptions parse, ProgressDisplay progress, TraceFocus? focus = null, bool readAhead = true) => new()
     {

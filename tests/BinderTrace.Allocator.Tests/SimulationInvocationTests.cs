@@ -134,6 +134,8 @@ public sealed class SimulationInvocationTests
         Assert.Equal(3, options.Workload.ClientProcesses);
         Assert.Equal(900, options.Workload.Costs.AllocPageNs);
         Assert.Equal(new CostModel().ZapNs, options.Workload.Costs.ZapNs);
+        Assert.Equal(new WorkloadSpec().AppIntervalNs, options.Workload.AppIntervalNs);
+        Assert.Equal(new WorkloadSpec().ReplySizes, options.Workload.ReplySizes);
         Assert.Equal(20_000_000, options.EffectiveDurationNs);
     }
 

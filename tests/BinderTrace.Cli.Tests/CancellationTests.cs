@@ -160,6 +160,33 @@ public sealed class CancellationTests : IDisposable
         Assert.Equal(["big.trace"], FilesLeft());
     }
 
+    /// <summary>
+    /// A real SIGINT to <c>stats -</c> whose standard input has sent nothing (a pipe kept open and silent): the
+    /// command ends with exit 130 while the pipe stays open. Before, format detection's read of the first bytes
+    /// held it until the writer wrote or closed. The pause lets the command reach that read.
+    /// </summary>
+    [Fact]
+    public async Task Sigint_stops_a_command_whose_standard_input_sends_nothing()
+    {
+        var start = Tool("stats", "-");
+        start.RedirectStandardInput = true;
+        using var child = Process.Start(start)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        await Task.Delay(500);
+        Assert.False(child.HasExited, $"stats - ended (exit {(child.HasExited ? child.ExitCode : 0)}) before any input");
+
+        using (var kill = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await child.WaitForExitAsync(patience.Token);
+        var error = await stderr;
+        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {error}");
+        Assert.Equal("bindertrace: cancelled", error.Trim());
+    }
+
     private static ProcessStartInfo Tool(params string[] arguments)
     {
         // The apphost of the cli project is copied beside the test assembly.

@@ -172,6 +172,53 @@ public sealed class TracePassTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
+    /// <summary>
+    /// Ctrl-C before standard input has sent the bytes format detection reads (a pipe whose writer has written nothing
+    /// yet): opening the pass ends with OperationCanceledException while the writer keeps still. Before, the open
+    /// waited in the detection's read until the writer wrote or closed. The pause before the Ctrl-C lets the open reach
+    /// that read.
+    /// </summary>
+    [Fact]
+    public async Task Cancellation_stops_opening_standard_input_that_sends_nothing()
+    {
+        using var writer = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var reader = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, writer.ClientSafePipeHandle);
+        using var interrupt = new CancellationTokenSource();
+        var open = Task.Factory.StartNew(
+            () => TracePass.Open("-", new TracePassOptions { StandardInput = () => reader }, interrupt.Token), TaskCreationOptions.LongRunning);
+
+        await Task.Delay(300);
+        interrupt.Cancel();
+
+        var first = await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(30)));
+        writer.Dispose();
+        Assert.True(first == open, "opening still waits for the silent standard input 30 s after Ctrl-C");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open);
+    }
+
+    /// <summary>Standard input opened on the pool thread (a cancellation was given) reads the same events as the file it comes from.</summary>
+    [Fact]
+    public void Standard_input_opened_with_a_cancellation_reads_the_whole_trace()
+    {
+        var path = Path.Combine(RepositoryPaths.SharedCaptureFolder(Kernel612, "light"), "trace.txt.gz");
+        using var interrupt = new CancellationTokenSource();
+        var fromStdin = new RecordingConsumer();
+        using (var pass = TracePass.Open("-", new TracePassOptions { StandardInput = () => File.OpenRead(path) }, interrupt.Token))
+        {
+            pass.Run([fromStdin], interrupt.Token);
+        }
+
+        var fromFile = new RecordingConsumer();
+        using (var pass = TracePass.Open(path, new TracePassOptions()))
+        {
+            pass.Run([fromFile]);
+        }
+
+        // zcat ../shared/traces/6.12.107+deb13-amd64/light/trace.txt.gz | grep -v '^#' | grep -c ': '  → 7796
+        Assert.Equal(7796, fromStdin.Events.Count);
+        Assert.Equal(fromFile.Events, fromStdin.Events);
+    }
+
     [Theory]
     [InlineData(false, 0)]
     [InlineData(true, 0)]
