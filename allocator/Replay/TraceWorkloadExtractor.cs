@@ -315,7 +315,7 @@ public sealed class TraceWorkloadExtractor : ITraceEventConsumer
         var m = e.MmapLock;
         var task = Task(e);
         task.Holds.TryGetValue(m.Mm, out var hold);
-        var waitOffCpu = e.Kind == EventKind.MmapLockStartLocking ? default : _lockWaits.OnLockWaitOver(task.Pid);
+        var waitOffCpu = e.Kind == EventKind.MmapLockAcquireReturned ? _lockWaits.OnLockWaitOver(task.Pid) : default;
         switch (e.Kind)
         {
             case EventKind.MmapLockStartLocking:
