@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace BinderTrace.Parsers;
@@ -200,6 +201,13 @@ internal static class EventLineTokenizer
         }
 
         p++;
+        if (TrySixDigitFraction(line, p, out var micros))
+        {
+            parsed.RawTimestamp = false;
+            parsed.Timestamp = (long)((seconds * 1_000_000_000UL) + (micros * 1_000UL));
+            return p + 7;
+        }
+
         var fractionStart = p;
         ulong fraction = 0;
         while (p < line.Length && (uint)(line[p] - '0') <= 9)
@@ -217,6 +225,38 @@ internal static class EventLineTokenizer
         parsed.RawTimestamp = false;
         parsed.Timestamp = (long)((seconds * 1_000_000_000UL) + (fraction * FractionScale[digits]));
         return p + 1;
+    }
+
+    /// <summary>
+    /// The kernel's <c>%06lu</c> microseconds followed by ':' (the usual case), read as one 8-byte word: the six digits
+    /// are shifted up behind two '0's and checked and combined in parallel (pairs, then quads, then all eight).
+    /// False for anything else (other widths, no ':' or fewer than 8 bytes left), which the byte loop then reads.
+    /// </summary>
+    private static bool TrySixDigitFraction(ReadOnlySpan<byte> line, int p, out ulong micros)
+    {
+        micros = 0;
+        if (p + sizeof(ulong) > line.Length)
+        {
+            return false;
+        }
+
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(line[p..]);
+        if ((byte)(word >> 48) != (byte)':')
+        {
+            return false;
+        }
+
+        var digits = (word << 16) | 0x3030UL;
+        const ulong highNibbles = 0xF0F0F0F0F0F0F0F0UL, zeros = 0x3030303030303030UL;
+        if ((digits & highNibbles) != zeros || ((digits + 0x0606060606060606UL) & highNibbles) != zeros)
+        {
+            return false;
+        }
+
+        digits = ((digits & 0x0F0F0F0F0F0F0F0FUL) * 2561) >> 8;
+        digits = ((digits & 0x00FF00FF00FF00FFUL) * 6553601) >> 16;
+        micros = ((digits & 0x0000FFFF0000FFFFUL) * 42949672960001UL) >> 32;
+        return true;
     }
 
     // Lat-flags (K-out trace_print_lat_fmt): irqs-off, need-resched, context, preempt depth, migrate-disable,

@@ -14,7 +14,7 @@ internal sealed class FtraceEventBuilder(Utf8InternTable sharedStrings, Utf8Inte
     private static readonly Func<string, int> KindOfName = name => (int)EventNames.KindOf(name);
 
     private readonly Utf8InternTable _strings = new(sharedStrings);
-    private readonly Utf8InternTable _eventNames = new(sharedEventNames);
+    private readonly RecentEventNames _eventNames = new(new Utf8InternTable(sharedEventNames), KindOfName);
     private readonly byte[] _lastCommBytes = new byte[64];
     private int _lastCommLength;
     private string? _lastComm;
@@ -26,8 +26,7 @@ internal sealed class FtraceEventBuilder(Utf8InternTable sharedStrings, Utf8Inte
     public bool TryBuild(ReadOnlySpan<byte> line, in EventLine parsed, out TraceEvent traceEvent, out string name, out EventKind kind)
     {
         var comm = InternComm(line.Slice(parsed.CommStart, parsed.CommLength));
-        name = _eventNames.Intern(line.Slice(parsed.NameStart, parsed.NameLength), out var tag, KindOfName);
-        kind = (EventKind)tag;
+        name = _eventNames.Lookup(line.Slice(parsed.NameStart, parsed.NameLength), out kind);
         var header = new EventHeader(parsed.Timestamp, parsed.Cpu, parsed.Pid, parsed.Tgid, comm);
         var payload = line[parsed.PayloadStart..];
         if (paddedEventNames)

@@ -153,7 +153,12 @@ public class EventLineTests
     [InlineData("       binder_wl-272     [003] ...1.  5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // narrow seconds
     [InlineData("       binder_wl-272     [003] ....     5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // 4 flag columns
     [InlineData("       binder_wl-272   [003] ...1.     5.008726: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_000L)] // trace-cmd's %-5d pid
+    [InlineData("       binder_wl-272     [003] ...1.     5.0087: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_700_000L)] // 4 fraction digits
+    [InlineData("       binder_wl-272     [003] ...1.     5.0087261: binder_ioctl_done: ret=0", 272, -1, 3, 5_008_726_100L)] // 7 fraction digits
     [InlineData("       binder_wl-272     [003] ...1.     5.00872a: binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // not a timestamp: no event
+    [InlineData("       binder_wl-272     [003] ...1.     5.0087;6: binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // ';' (0x3B) among six fraction bytes: no event
+    [InlineData("       binder_wl-272     [003] ...1.     5.008726 : binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // six digits, then no ':': no event
+    [InlineData("       binder_wl-272     [003] ...1.     5.008726:", -2, 0, 0, 0L)] // the line ends after the timestamp: no event
     [InlineData("       binder_wl-272     [003] ...1.     5.008726: : binder_ioctl_done: ret=0", -2, 0, 0, 0L)] // empty event name: no event
     public void Lines_off_the_kernels_columns_are_read_by_the_general_grammar(string line, int pid, int tgid, int cpu, long timestamp)
     {

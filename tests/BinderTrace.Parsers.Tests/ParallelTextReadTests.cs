@@ -112,6 +112,30 @@ public class ParallelTextReadTests
     }
 
     [Fact]
+    public void Lines_ending_at_every_offset_of_the_block_parsers_32_byte_newline_search_read_the_same()
+    {
+        // After the 14-byte header line every event line is 71 bytes with its newline (41 + 24 + 5 + 1), and 71 is
+        // odd, so lines 0 to 31 end once on each of the 32 offsets of a 32-byte step; then a blank line and a CRLF line.
+        var text = new StringBuilder("# tracer: nop\n");
+        for (var i = 0; i < 64; i++)
+        {
+            text.Append(TaskPrefix).Append("4.950115: custom_event: ").Append(i.ToString("D2", CultureInfo.InvariantCulture)).Append("aaa")
+                .Append(i == 40 ? "\r\n\n" : "\n");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        Assert.Equal(14 + (64 * 71) + 2, bytes.Length);
+        var single = Read(bytes, TextReadSettings.SingleThreaded, ParseOptions.Default);
+        Assert.Equal(64, single.Events.Count);
+        Assert.Equal("40aaa", single.Events[40].Text);
+        Assert.Equal("63aaa", single.Events[63].Text);
+        foreach (var blockBytes in new[] { 64, 100, 1000, bytes.Length + 1 })
+        {
+            AssertSame(single, Read(bytes, new TextReadSettings(2, blockBytes), ParseOptions.Default), $"block {blockBytes}");
+        }
+    }
+
+    [Fact]
     public void A_strict_error_in_a_later_block_comes_after_the_events_before_it_at_its_line()
     {
         var lines = Enumerable.Range(0, 200).Select(i => TaskPrefix + (5 + (i / 1000.0)).ToString("0.000000", CultureInfo.InvariantCulture) + ": binder_write_done: ret=0");
