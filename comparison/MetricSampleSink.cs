@@ -87,7 +87,6 @@ internal sealed class MetricSampleSink : IAnalysisSink
 
     public void OnTransaction(TransactionRecord transaction)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
         if (transaction.SentNs >= 0 && transaction.ReceivedNs >= transaction.SentNs)
         {
             Add(TransactionDelivery, transaction.SentNs, transaction.ReceivedNs - transaction.SentNs);

@@ -44,8 +44,9 @@ public readonly record struct MmapLockBlocker(
 /// <summary>
 /// One binder transaction as reconstructed from <c>binder_transaction</c>, <c>binder_transaction_alloc_buf</c>,
 /// <c>binder_transaction_received</c> and <c>binder_txn_latency_free</c>. Times are -1 where the event was not seen.
+/// A value, not an object: one is made per transaction, and as a class they were most of <c>export</c>'s allocation.
 /// </summary>
-public sealed record TransactionRecord(
+public readonly record struct TransactionRecord(
     int DebugId,
     int FromPid,
     int ToProc,

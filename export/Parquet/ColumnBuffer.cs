@@ -111,6 +111,37 @@ internal abstract class ColumnBuffer
         RowCount = firstRow + count;
     }
 
+    /// <summary>
+    /// Records that the rows <paramref name="firstRow"/> + each of <paramref name="offsets"/> (ascending) hold values and
+    /// the rows between them are nulls: one check and one level-array growth for a chunk's rows instead of one per value.
+    /// </summary>
+    protected void MarkPresent(int firstRow, ReadOnlySpan<int> offsets)
+    {
+        if (offsets.IsEmpty)
+        {
+            return;
+        }
+
+        CheckNext(firstRow + offsets[0]);
+        var end = firstRow + offsets[^1] + 1;
+        if (Column.Optional)
+        {
+            EnsureLevels(end);
+            var present = _present;
+            foreach (var offset in offsets)
+            {
+                var row = firstRow + offset;
+                present[row >> 6] |= 1UL << row;
+            }
+        }
+        else if (end - firstRow - offsets[0] != offsets.Length)
+        {
+            throw RequiredNull();
+        }
+
+        RowCount = end;
+    }
+
     /// <summary>Appends the page's <paramref name="count"/> present values and returns their encoding.</summary>
     protected abstract ParquetEncoding WriteValues(int count, PageBodyBuffer body);
 

@@ -63,7 +63,6 @@ internal sealed class ParquetFileWriter : IDisposable
     private readonly List<KeyValuePair<string, string>> _keyValues = [];
     private long _rowGroupRows;
     private bool _finished;
-    private bool _compressorFreed;
 
     public ParquetFileWriter(Stream stream, IReadOnlyList<ParquetColumn> schema, ParquetWriterOptions options)
     {
@@ -154,13 +153,9 @@ internal sealed class ParquetFileWriter : IDisposable
         Dispose();
     }
 
-    /// <summary>Frees the compressor's native state, once: <see cref="Finish"/> does it, and so does disposing an unfinished writer.</summary>
-    public void Dispose()
-    {
-        if (!_compressorFreed)
-        {
-            _compressorFreed = true;
-            _compressor.Dispose();
-        }
-    }
+    /// <summary>
+    /// Frees the compressor's native state: <see cref="Finish"/> does it, and so does disposing an unfinished writer. A
+    /// second call is harmless, since every codec's native state is freed at most once (a SafeHandle, or ZstdSharp's own guard).
+    /// </summary>
+    public void Dispose() => _compressor.Dispose();
 }

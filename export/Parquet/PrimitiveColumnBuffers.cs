@@ -47,6 +47,20 @@ internal abstract class ValueColumnBuffer<T> : ColumnBuffer
         return room;
     }
 
+    /// <summary>Room for the values of the rows <paramref name="firstRow"/> + each of <paramref name="offsets"/> (ascending), which the caller fills in that order.</summary>
+    public Span<T> AppendAt(int firstRow, ReadOnlySpan<int> offsets)
+    {
+        MarkPresent(firstRow, offsets);
+        if (_count + offsets.Length > _values.Length)
+        {
+            Array.Resize(ref _values, Math.Max(_count + offsets.Length, _values.Length * 2));
+        }
+
+        var room = _values.AsSpan(_count, offsets.Length);
+        _count += offsets.Length;
+        return room;
+    }
+
     protected override void ResetPage()
     {
         base.ResetPage();

@@ -43,6 +43,18 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     public void AppendAt(int row, string value)
     {
         MarkPresent(row);
+        AppendValue(value);
+    }
+
+    /// <summary>
+    /// Marks the <paramref name="count"/> rows from <paramref name="firstRow"/> on as holding values, which the caller then
+    /// gives in row order through <see cref="AppendValue"/>: a required column's rows in one step instead of one per value.
+    /// </summary>
+    public void MarkRows(int firstRow, int count) => MarkPresent(firstRow, count);
+
+    /// <summary>The value of the next row marked by <see cref="MarkRows"/>.</summary>
+    public void AppendValue(string value)
+    {
         if (_dictionaryMode)
         {
             // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
@@ -50,6 +62,37 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         }
 
         if (!_dictionaryMode)
+        {
+            AppendPlain(value);
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> as the value of the <paramref name="count"/> rows from <paramref name="firstRow"/> on.</summary>
+    public void AppendRepeated(int firstRow, int count, string value)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        MarkPresent(firstRow, count);
+        if (_dictionaryMode)
+        {
+            var index = ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value);
+            if (index >= 0)
+            {
+                if (_count + count > _indices.Length)
+                {
+                    Array.Resize(ref _indices, Math.Max(_count + count, _indices.Length * 2));
+                }
+
+                _indices.AsSpan(_count, count).Fill(index);
+                _count += count;
+                return;
+            }
+        }
+
+        for (var i = 0; i < count; i++)
         {
             AppendPlain(value);
         }

@@ -32,9 +32,10 @@ internal sealed class RequiredBinding<TRow, T>(ValueColumnBuffer<T> values, Colu
 
     public override void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow)
     {
-        foreach (var i in present)
+        var target = values.AppendAt(firstRow, present);
+        for (var i = 0; i < present.Length; i++)
         {
-            values.AppendAt(firstRow + i, value(in rows[i]));
+            target[i] = value(in rows[present[i]]);
         }
     }
 }
@@ -69,9 +70,20 @@ internal sealed class StringBinding<TRow>(StringColumnBuffer strings, ColumnValu
 {
     public override void AppendAll(ReadOnlySpan<TRow> rows, int firstRow)
     {
+        if (strings.Column.Optional)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                Append(firstRow + i, value(in rows[i]));
+            }
+
+            return;
+        }
+
+        strings.MarkRows(firstRow, rows.Length);
         for (var i = 0; i < rows.Length; i++)
         {
-            Append(firstRow + i, value(in rows[i]));
+            strings.AppendValue(value(in rows[i]) ?? throw strings.RequiredNull());
         }
     }
 
@@ -92,6 +104,24 @@ internal sealed class StringBinding<TRow>(StringColumnBuffer strings, ColumnValu
         else if (!strings.Column.Optional)
         {
             throw strings.RequiredNull();
+        }
+    }
+}
+
+/// <summary>
+/// A string that is the same for all the rows appended at a time (a label of the trace being written, <see cref="TraceLabels"/>):
+/// read once per chunk and stored for its rows in one go.
+/// </summary>
+internal sealed class LabelBinding<TRow>(StringColumnBuffer strings, Func<string> value) : ColumnBinding<TRow>(strings)
+{
+    public override void AppendAll(ReadOnlySpan<TRow> rows, int firstRow) => strings.AppendRepeated(firstRow, rows.Length, value());
+
+    public override void AppendSome(ReadOnlySpan<TRow> rows, ReadOnlySpan<int> present, int firstRow)
+    {
+        var label = value();
+        foreach (var i in present)
+        {
+            strings.AppendAt(firstRow + i, label);
         }
     }
 }

@@ -131,6 +131,13 @@ internal sealed class TableDefinition<TRow>
         Add(new ParquetColumn(name, ColumnType.String, optional || presentIn is not null, dictionary), c => new StringBinding<TRow>(new StringColumnBuffer(c), value), presentIn);
 
     /// <summary>
+    /// A required dictionary-encoded string column whose value does not depend on the row but on the state of the writer's
+    /// caller (<see cref="TraceLabels"/>): <paramref name="value"/> is read once per chunk of rows appended.
+    /// </summary>
+    public TableDefinition<TRow> Label(string name, Func<string> value) =>
+        Add(new ParquetColumn(name, ColumnType.String, Optional: false, Dictionary: true), c => new LabelBinding<TRow>(new StringColumnBuffer(c), value), null);
+
+    /// <summary>
     /// Fresh buffers bound to the getters, one per column of the file's schema in order (a timestamp column may
     /// bring its µs companion, <see cref="ParquetWriterOptions.Timestamps"/>), each with the row classes it can hold
     /// a value in (null: every row).

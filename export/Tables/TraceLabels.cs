@@ -15,12 +15,12 @@ internal sealed class TraceLabels
     {
         if (includeSource)
         {
-            table.String("source", (in TRow _) => Source, dictionary: true);
+            table.Label("source", () => Source);
         }
 
         if (includeKernel)
         {
-            table.String("kernel", (in TRow _) => Kernel, dictionary: true);
+            table.Label("kernel", () => Kernel);
         }
 
         return table;

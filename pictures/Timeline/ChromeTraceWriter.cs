@@ -222,7 +222,6 @@ public sealed class ChromeTraceWriter : IAnalysisSink, ITraceEventConsumer, IDis
 
     public void OnTransaction(TransactionRecord transaction)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
         _transactionSlices.Add(transaction, _last, _traceRead);
     }
 

@@ -34,9 +34,10 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
     public const string TraceEnd = "trace end";
     public const string GivenUp = "last event read when the timeline stopped waiting for it";
 
-    private readonly Dictionary<int, TransactionRecord> _callsAwaitingReply = [];
-    private readonly Dictionary<int, TransactionRecord> _repliesAwaitingCall = [];
-    private readonly Queue<TransactionRecord> _awaitingOrder = new();
+    private readonly Dictionary<int, Awaiting> _callsAwaitingReply = [];
+    private readonly Dictionary<int, Awaiting> _repliesAwaitingCall = [];
+    private readonly Queue<Awaiting> _awaitingOrder = new();
+    private long _awaited;
 
     /// <summary>Slices drawn whose proper end is not in the trace.</summary>
     public long Unfinished { get; private set; }
@@ -57,7 +58,7 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
 
             if (_callsAwaitingReply.Remove(transaction.RequestDebugId, out var call))
             {
-                Draw(TransactionSliceKind.Call, call, transaction, lastNs, atTraceEnd);
+                Draw(TransactionSliceKind.Call, call.Record, transaction, lastNs, atTraceEnd);
             }
             else
             {
@@ -71,7 +72,7 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
         }
         else if (_repliesAwaitingCall.Remove(transaction.DebugId, out var reply))
         {
-            Draw(TransactionSliceKind.Call, transaction, reply, lastNs, atTraceEnd);
+            Draw(TransactionSliceKind.Call, transaction, reply.Record, lastNs, atTraceEnd);
         }
         else
         {
@@ -82,9 +83,9 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
     /// <summary>Draws every call still waiting: its reply is not in the trace.</summary>
     public void Finish(long traceEndNs)
     {
-        foreach (var call in _awaitingOrder.Where(c => !c.Reply && ReferenceEquals(_callsAwaitingReply.GetValueOrDefault(c.DebugId), c)))
+        foreach (var call in _awaitingOrder.Where(c => !c.Record.Reply && IsWaiting(_callsAwaitingReply, c.Record.DebugId, c)))
         {
-            Draw(TransactionSliceKind.Call, call, null, traceEndNs, atTraceEnd: true);
+            Draw(TransactionSliceKind.Call, call.Record, null, traceEndNs, atTraceEnd: true);
         }
 
         _awaitingOrder.Clear();
@@ -92,27 +93,31 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
         _repliesAwaitingCall.Clear();
     }
 
-    private void Await(Dictionary<int, TransactionRecord> waiting, int id, TransactionRecord transaction, long lastNs)
+    private static bool IsWaiting(Dictionary<int, Awaiting> waiting, int id, Awaiting entry) =>
+        waiting.TryGetValue(id, out var current) && current.Number == entry.Number;
+
+    private void Await(Dictionary<int, Awaiting> waiting, int id, TransactionRecord transaction, long lastNs)
     {
         // Debug ids can repeat (a counter that wrapped, concatenated captures): the earlier one will get no partner now.
-        if (waiting.Remove(id, out var earlier) && !earlier.Reply)
+        if (waiting.Remove(id, out var earlier) && !earlier.Record.Reply)
         {
-            Draw(TransactionSliceKind.Call, earlier, null, lastNs, atTraceEnd: false);
+            Draw(TransactionSliceKind.Call, earlier.Record, null, lastNs, atTraceEnd: false);
         }
 
-        waiting[id] = transaction;
-        _awaitingOrder.Enqueue(transaction);
+        var entry = new Awaiting(_awaited++, transaction);
+        waiting[id] = entry;
+        _awaitingOrder.Enqueue(entry);
         while (_awaitingOrder.Count > MaxAwaiting)
         {
             var oldest = _awaitingOrder.Dequeue();
-            var oldestId = oldest.Reply ? oldest.RequestDebugId : oldest.DebugId;
-            var map = oldest.Reply ? _repliesAwaitingCall : _callsAwaitingReply;
-            if (ReferenceEquals(map.GetValueOrDefault(oldestId), oldest))
+            var oldestId = oldest.Record.Reply ? oldest.Record.RequestDebugId : oldest.Record.DebugId;
+            var map = oldest.Record.Reply ? _repliesAwaitingCall : _callsAwaitingReply;
+            if (IsWaiting(map, oldestId, oldest))
             {
                 map.Remove(oldestId);
-                if (!oldest.Reply)
+                if (!oldest.Record.Reply)
                 {
-                    Draw(TransactionSliceKind.Call, oldest, null, lastNs, atTraceEnd: false);
+                    Draw(TransactionSliceKind.Call, oldest.Record, null, lastNs, atTraceEnd: false);
                 }
             }
         }
@@ -122,8 +127,8 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
     {
         // The event this slice should end at: the reply's receipt for a call, its own receipt otherwise.
         var ending = kind == TransactionSliceKind.Call ? reply : transaction;
-        var (end, endsAt, unfinished) = ending is { ReceivedNs: >= 0 }
-            ? (ending.ReceivedNs, kind == TransactionSliceKind.Call ? "reply received" : "received", false)
+        var (end, endsAt, unfinished) = ending is { ReceivedNs: >= 0 } received
+            ? (received.ReceivedNs, kind == TransactionSliceKind.Call ? "reply received" : "received", false)
             : kind == TransactionSliceKind.Call && reply is null && transaction.FreedNs >= 0
                 ? (transaction.FreedNs, "freed (the reply was sent or the call failed; no reply matched)", true)
                 : kind != TransactionSliceKind.Call && transaction.FreedNs >= 0
@@ -136,4 +141,7 @@ internal sealed class TransactionSlices(Action<TransactionSlice> draw)
 
         draw(new TransactionSlice(kind, transaction, Math.Max(end, transaction.SentNs), endsAt, unfinished, reply));
     }
+
+    /// <summary>A record waiting for its partner, numbered in arrival order: records are values, so the number tells two of one debug id apart.</summary>
+    private readonly record struct Awaiting(long Number, TransactionRecord Record);
 }

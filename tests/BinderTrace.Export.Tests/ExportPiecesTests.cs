@@ -37,6 +37,24 @@ public sealed class ExportPiecesTests
     }
 
     [Fact]
+    public void Cells_marked_present_a_chunk_at_a_time_leave_no_gap_in_a_required_column()
+    {
+        // A sparse column gets its rows of a chunk as ascending offsets, marked in one step: the rows between them are
+        // nulls, which a required column cannot hold (rows 4 and 6 without row 5), and rows cannot go back.
+        var required = new FixedWidthColumnBuffer<int>(new ParquetColumn("n", ColumnType.Int32, Optional: false));
+        required.AppendAt(0, [0, 1, 2, 3]).Fill(7);
+        Assert.Equal(4, required.RowCount);
+        var gap = Assert.Throws<InvalidOperationException>(() => { required.AppendAt(4, [0, 2]); });
+        Assert.Contains("required", gap.Message, StringComparison.Ordinal);
+
+        var optional = new FixedWidthColumnBuffer<int>(new ParquetColumn("n", ColumnType.Int32, Optional: true));
+        optional.AppendAt(4, [0, 2]).Fill(7);
+        Assert.Equal(7, optional.RowCount);
+        var back = Assert.Throws<InvalidOperationException>(() => { optional.AppendAt(0, [5]); });
+        Assert.Contains("row 5 appended after row 6", back.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Atomic_file_is_invisible_until_committed_and_replaces_an_older_file()
     {
         using var dir = new TempDirectory();

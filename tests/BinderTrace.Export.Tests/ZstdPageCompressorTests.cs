@@ -36,6 +36,25 @@ public sealed class ZstdPageCompressorTests
             .Check(Config.QuickThrowOnFailure.WithMaxTest(40));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Disposing_twice_frees_the_context_once(bool managedZstd)
+    {
+        // ParquetFileWriter.Finish disposes its compressor and a using block disposes the writer again: a second
+        // ZSTD_freeCCtx of the same context would be a double free (glibc aborts the process on it).
+        var compressor = new PageCompressor(ParquetCompression.Zstd, managedZstd);
+        var page = Page(100_000, seed: 7);
+        using var decompressor = new Decompressor();
+        Assert.True(decompressor.Unwrap(compressor.Compress(page)).ToArray().AsSpan().SequenceEqual(page));
+        compressor.Dispose();
+        compressor.Dispose();
+        if (managedZstd)
+        {
+            Assert.Throws<ObjectDisposedException>(() => compressor.Compress(page).Length);
+        }
+    }
+
     private static byte[] Page(int length, int seed)
     {
         var random = new Random(seed);
