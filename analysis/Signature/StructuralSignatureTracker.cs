@@ -135,34 +135,35 @@ public sealed class StructuralSignatureTracker
             EndLruRun(t);
         }
 
-        return new StructuralSignature
-        {
-            InstallWindows = _windows,
-            InstallWindowsInsideWriteHold = _inWriteHold,
-            InstallWindowsInsideReadHold = _inReadHold,
-            InstallWindowsWithWriteLockInside = _writeInside,
-            InstallWindowsWithReadLockInside = _readInside,
-            InstallWindowsWithoutLock = _noLock,
-            UnfinishedInstallWindows = unfinished,
-            WriteHoldsEnclosingWindows = _holdsWithWindows,
-            WriteHoldsEnclosingSeveralWindows = _holdsWithSeveral,
-            LruAddRunsAscending = _lruAscending,
-            LruAddRunsDescending = _lruDescending,
-            UnmapUserFirst = _userFirst,
-            UnmapKernelFirst = _kernelFirst,
-            UpdatePageRangeEvents = _ranges,
-            UpdatePageRangeZeroSize = _zeroRanges,
-            UpdatePageRangeWrapped = _wrappedRanges,
-            MmapLockEventsWithMemcgPath = _memcgPath,
-            MmapLockEventsWithMemcgId = _memcgId,
-            ReceiverReadLocks = _receiverReadLocks,
-            ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
-            EventNames = [.. EventNamesSeen()],
-            InstallAllocationShapes = _installShapes.ToDictionary(),
-            FreeShapes = _freeShapes.ToDictionary(),
-            ShrinkPageShapes = _shrinkShapes.ToDictionary(),
-        };
+        return Counts() with { UnfinishedInstallWindows = unfinished, EventNames = [.. EventNamesSeen()] };
     }
+
+    /// <summary>The counts so far, leaving open shapes open (a phase's counts are differences of these).</summary>
+    public StructuralSignature Counts() => new()
+    {
+        InstallWindows = _windows,
+        InstallWindowsInsideWriteHold = _inWriteHold,
+        InstallWindowsInsideReadHold = _inReadHold,
+        InstallWindowsWithWriteLockInside = _writeInside,
+        InstallWindowsWithReadLockInside = _readInside,
+        InstallWindowsWithoutLock = _noLock,
+        WriteHoldsEnclosingWindows = _holdsWithWindows,
+        WriteHoldsEnclosingSeveralWindows = _holdsWithSeveral,
+        LruAddRunsAscending = _lruAscending,
+        LruAddRunsDescending = _lruDescending,
+        UnmapUserFirst = _userFirst,
+        UnmapKernelFirst = _kernelFirst,
+        UpdatePageRangeEvents = _ranges,
+        UpdatePageRangeZeroSize = _zeroRanges,
+        UpdatePageRangeWrapped = _wrappedRanges,
+        MmapLockEventsWithMemcgPath = _memcgPath,
+        MmapLockEventsWithMemcgId = _memcgId,
+        ReceiverReadLocks = _receiverReadLocks,
+        ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
+        InstallAllocationShapes = _installShapes.ToDictionary(),
+        FreeShapes = _freeShapes.ToDictionary(),
+        ShrinkPageShapes = _shrinkShapes.ToDictionary(),
+    };
 
     private TaskTrack Track(int pid)
     {

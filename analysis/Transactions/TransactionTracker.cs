@@ -178,6 +178,7 @@ public sealed class TransactionTracker
         if (pending.Reply && pending.RequestSentNs >= 0 && (_procFilter is null || _procFilter == pending.RequestToProc || _procFilter == pending.ToProc))
         {
             Statistics.RoundTripNs.Add(e.Timestamp - pending.RequestSentNs);
+            _sink?.OnRoundTrip(pending.RequestSentNs, e.Timestamp - pending.RequestSentNs);
         }
     }
 
