@@ -117,11 +117,6 @@ public interface IAnalysisSink
     {
     }
 
-    /// <summary>A two-way request's reply received by the requester (the report's <c>transactions.round_trip_ns</c>).</summary>
-    void OnRoundTrip(long requestSentNs, long roundTripNs)
-    {
-    }
-
     /// <summary>
     /// A process's page counts changed at <paramref name="timestampNs"/> (its <c>series</c> sample), with the counts
     /// over all processes (<paramref name="sampled"/> is false where only the all-process peak can change).

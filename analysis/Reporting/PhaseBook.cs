@@ -16,7 +16,7 @@ namespace BinderTrace.Analysis.Reporting;
 internal sealed class PhaseBook(string name)
 {
     private readonly Dictionary<int, ProcessPageStatistics> _pages = [];
-    private readonly Dictionary<int, (int Resident, int Lru)> _procPeaks = [];
+    private readonly Dictionary<int, (int Resident, int Lru)> _peaksAtOpen = [];
     private readonly Dictionary<ulong, MmLockStatistics> _mms = [];
     private readonly Dictionary<(int Pid, string Comm, ulong Mm, LockMode Mode, bool Binder), LockBlocker> _blockers = [];
     private readonly Dictionary<(int Pid, ulong Mm), TaskLockUsage> _usage = [];
@@ -30,6 +30,9 @@ internal sealed class PhaseBook(string name)
     private Dictionary<int, PageCounts> _pagesAtClose = [];
     private int _peakResident;
     private int _peakLru;
+
+    // The process of the last page record: a trace's page events mostly come from one process at a time.
+    private ProcessPageStatistics? _lastPages;
 
     public string Name { get; } = name;
 
@@ -49,8 +52,16 @@ internal sealed class PhaseBook(string name)
         _peakLru = Math.Max(_peakLru, at.AllLru);
         foreach (var (proc, counts) in at.Pages)
         {
-            var peak = _procPeaks.GetValueOrDefault(proc);
-            _procPeaks[proc] = (Math.Max(peak.Resident, counts.Active + counts.Lru), Math.Max(peak.Lru, counts.Lru));
+            if (_pages.TryGetValue(proc, out var stats))
+            {
+                stats.PeakResident = Math.Max(stats.PeakResident, counts.Active + counts.Lru);
+                stats.PeakLru = Math.Max(stats.PeakLru, counts.Lru);
+            }
+            else
+            {
+                var peak = _peaksAtOpen.GetValueOrDefault(proc);
+                _peaksAtOpen[proc] = (Math.Max(peak.Resident, counts.Active + counts.Lru), Math.Max(peak.Lru, counts.Lru));
+            }
         }
     }
 
@@ -126,9 +137,10 @@ internal sealed class PhaseBook(string name)
             return;
         }
 
-        var peak = _procPeaks.GetValueOrDefault(proc);
-        _procPeaks[proc] = (Math.Max(peak.Resident, active + lru), Math.Max(peak.Lru, lru));
-        PagesOf(proc).Series.Record(timestampNs, active, lru);
+        var stats = PagesOf(proc);
+        stats.PeakResident = Math.Max(stats.PeakResident, active + lru);
+        stats.PeakLru = Math.Max(stats.PeakLru, lru);
+        stats.Series.Record(timestampNs, active, lru);
     }
 
     public void OnLockHold(in MmapLockHold hold)
@@ -177,13 +189,13 @@ internal sealed class PhaseBook(string name)
         }
     }
 
-    /// <summary>A transaction the tracker counted (it applies the process filter before emitting); pages as <see cref="TransactionTracker"/> charges them.</summary>
-    public void OnTransaction(TransactionRecord t, int? procFilter)
+    /// <summary>A transaction as <see cref="TransactionTracker"/> counted it (after its process filter).</summary>
+    public void OnTransaction(in CountedTransaction t)
     {
-        var pages = procFilter is null || t.ToProc == procFilter ? t.PagesInstalled : 0;
+        var pages = t.PagesInProcess;
         _transactions.Count++;
         _transactions.Replies += t.Reply ? 1 : 0;
-        _transactions.OneWay += t.Oneway ? 1 : 0;
+        _transactions.OneWay += t.OneWay ? 1 : 0;
         _transactions.PagesInstalled += pages;
         _transactions.WithPageInstalls += pages > 0 ? 1 : 0;
         if (t.DataSize >= 0)
@@ -206,7 +218,6 @@ internal sealed class PhaseBook(string name)
             var state = _pagesAtClose.GetValueOrDefault(proc);
             stats.Active = state.Active;
             stats.Lru = state.Lru;
-            (stats.PeakResident, stats.PeakLru) = _procPeaks.GetValueOrDefault(proc);
         }
 
         foreach (var (mm, stats) in _mms)
@@ -239,12 +250,20 @@ internal sealed class PhaseBook(string name)
 
     private ProcessPageStatistics PagesOf(int proc)
     {
+        if (_lastPages?.Proc == proc)
+        {
+            return _lastPages;
+        }
+
         if (!_pages.TryGetValue(proc, out var stats))
         {
+            // Peaks start from the pages installed when the phase's spans began.
             stats = new ProcessPageStatistics(proc);
+            (stats.PeakResident, stats.PeakLru) = _peaksAtOpen.GetValueOrDefault(proc);
             _pages[proc] = stats;
         }
 
+        _lastPages = stats;
         return stats;
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Analysis.Transactions;
 using BinderTrace.Events;
 using BinderTrace.Focus;
 
@@ -21,7 +22,7 @@ public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, Tr
 /// phase markers only, so phases add no work per event. At most <see cref="MaxPhases"/> names are broken down;
 /// the events inside later ones are counted (<c>phases_not_broken_down</c>).
 /// </summary>
-internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions options) : IAnalysisSink
+internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions options) : IAnalysisSink, ITransactionCounts
 {
     public const int MaxPhases = 32;
 
@@ -176,9 +177,13 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
 
     public void OnTransaction(TransactionRecord transaction)
     {
+    }
+
+    public void OnTransactionCounted(in CountedTransaction transaction)
+    {
         for (var mask = _membership.MaskAt(transaction.SentNs); mask != 0; mask &= mask - 1)
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnTransaction(transaction, options.Proc);
+            _books[BitOperations.TrailingZeroCount(mask)].OnTransaction(transaction);
         }
     }
 

@@ -97,14 +97,6 @@ internal sealed class PhaseFilterSink(IAnalysisSink inner, string phase, PhaseBr
         }
     }
 
-    public void OnRoundTrip(long requestSentNs, long roundTripNs)
-    {
-        if (phases.Contains(phase, requestSentNs))
-        {
-            inner.OnRoundTrip(requestSentNs, roundTripNs);
-        }
-    }
-
     public void OnPageCounts(int proc, long timestampNs, int active, int lru, int allActive, int allLru, bool sampled)
     {
         if (phases.Contains(phase, timestampNs))

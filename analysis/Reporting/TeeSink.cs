@@ -71,12 +71,6 @@ internal sealed class TeeSink(IAnalysisSink first, IAnalysisSink second) : IAnal
         second.OnReinstallAfterReclaim(proc, reclaimedNs, gapNs);
     }
 
-    public void OnRoundTrip(long requestSentNs, long roundTripNs)
-    {
-        first.OnRoundTrip(requestSentNs, roundTripNs);
-        second.OnRoundTrip(requestSentNs, roundTripNs);
-    }
-
     public void OnPageCounts(int proc, long timestampNs, int active, int lru, int allActive, int allLru, bool sampled)
     {
         first.OnPageCounts(proc, timestampNs, active, lru, allActive, allLru, sampled);

@@ -73,17 +73,18 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     public TraceAnalyzer(AnalysisOptions? options = null, IAnalysisSink? sink = null)
     {
         _options = options ?? AnalysisOptions.Default;
-        var filtered = sink is not null && _options.Proc is { } proc ? new ProcessFilterSink(sink, proc, this) : sink;
+        IAnalysisSink? rows = sink is not null && _options.Proc is { } proc ? new ProcessFilterSink(sink, proc, this) : sink;
+        var toTrackers = rows;
         if (_options.PhaseBreakdown || _options.Phase is not null)
         {
             _phases = new PhaseBreakdown(this, _options);
-            var rows = filtered is not null && _options.Phase is { } phase ? new PhaseFilterSink(filtered, phase, _phases) : filtered;
-            filtered = rows is null ? _phases : new TeeSink(rows, _phases);
+            rows = rows is not null && _options.Phase is { } phase ? new PhaseFilterSink(rows, phase, _phases) : rows;
+            toTrackers = rows is null ? _phases : new TeeSink(rows, _phases);
         }
 
-        _pages = new PageTimelineTracker(_counters, filtered);
-        _locks = new MmapLockTracker(_counters, this, filtered);
-        _transactions = new TransactionTracker(_counters, filtered, _options.Proc);
+        _pages = new PageTimelineTracker(_counters, toTrackers);
+        _locks = new MmapLockTracker(_counters, this, toTrackers);
+        _transactions = new TransactionTracker(_counters, rows, _options.Proc) { Counts = _phases };
     }
 
     /// <summary>Reads <paramref name="source"/> to the end and returns the report.</summary>
