@@ -27,7 +27,14 @@ internal sealed class AnalysisSnapshot
 
     public required Dictionary<int, long> TransactionsByProc { get; init; }
 
+    /// <summary>The signature's counts, without shapes: those are <see cref="InstallShapes"/>, <see cref="FreeShapes"/>, <see cref="ShrinkShapes"/>, counts by node of its shape counters.</summary>
     public required StructuralSignature Signature { get; init; }
+
+    public required long[] InstallShapes { get; init; }
+
+    public required long[] FreeShapes { get; init; }
+
+    public required long[] ShrinkShapes { get; init; }
 
     public int AllResident => Pages.Values.Sum(p => p.Active + p.Lru);
 

@@ -24,6 +24,9 @@ internal sealed class PhaseBook(string name)
     private readonly Dictionary<int, long> _transactionsByProc = [];
     private readonly AnalysisCounters _counters = new();
     private StructuralSignature _signature = new();
+    private long[] _installShapes = [];
+    private long[] _freeShapes = [];
+    private long[] _shrinkShapes = [];
     private long _events;
     private long _pageRangeUpdates;
     private AnalysisSnapshot? _opened;
@@ -117,6 +120,23 @@ internal sealed class PhaseBook(string name)
         }
 
         _signature = _signature.Plus(at.Signature, 1).Plus(from.Signature, -1);
+        AddDifference(ref _installShapes, at.InstallShapes, from.InstallShapes);
+        AddDifference(ref _freeShapes, at.FreeShapes, from.FreeShapes);
+        AddDifference(ref _shrinkShapes, at.ShrinkShapes, from.ShrinkShapes);
+    }
+
+    /// <summary>Adds <paramref name="now"/> − <paramref name="before"/> (counts by node; a trie only grows) to <paramref name="sum"/>.</summary>
+    private static void AddDifference(ref long[] sum, long[] now, long[] before)
+    {
+        if (sum.Length < now.Length)
+        {
+            Array.Resize(ref sum, now.Length);
+        }
+
+        for (var node = 0; node < now.Length; node++)
+        {
+            sum[node] += now[node] - (node < before.Length ? before[node] : 0);
+        }
     }
 
     public void OnPageInstall(int proc, long latencyNs) => PagesOf(proc).InstallNs.Add(latencyNs);
@@ -211,7 +231,7 @@ internal sealed class PhaseBook(string name)
 
     public void OnRoundTrip(long roundTripNs) => _transactions.RoundTripNs.Add(roundTripNs);
 
-    public ReportParts Parts(IReadOnlyDictionary<int, string> comms, IReadOnlyList<MarkerSnapshot> markers, Func<ulong, int> ownerOf, string focus)
+    public ReportParts Parts(TraceAnalyzer analyzer, IReadOnlyList<MarkerSnapshot> markers, string focus)
     {
         foreach (var (proc, stats) in _pages)
         {
@@ -222,7 +242,7 @@ internal sealed class PhaseBook(string name)
 
         foreach (var (mm, stats) in _mms)
         {
-            stats.OwnerProc = ownerOf(mm);
+            stats.OwnerProc = analyzer.OwnerOf(mm);
         }
 
         return new ReportParts
@@ -235,8 +255,8 @@ internal sealed class PhaseBook(string name)
             TaskUsage = _usage.Values,
             Transactions = _transactions,
             TransactionsByProc = _transactionsByProc,
-            Comms = comms,
-            Signature = _signature,
+            Comms = analyzer.Comms,
+            Signature = analyzer.SignatureOf(_signature, _installShapes, _freeShapes, _shrinkShapes),
             Counters = _counters,
             Markers = markers,
             Phases = [],

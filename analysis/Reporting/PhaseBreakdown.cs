@@ -82,7 +82,7 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
     /// <summary>The phases' reports once the trackers have finished (the end closes spans still open); adds <c>phases_not_broken_down</c> to <paramref name="counters"/>.</summary>
     public List<PhaseReport> Finish(
         AnalysisSnapshot end, long lastTimestamp, TraceSourceInfo info, TraceDiagnostics diagnostics,
-        IReadOnlyDictionary<int, string> comms, IReadOnlyList<MarkerSnapshot> markers, AnalysisCounters counters)
+        IReadOnlyList<MarkerSnapshot> markers, AnalysisCounters counters)
     {
         foreach (var name in _phases.OpenNames.ToList())
         {
@@ -96,7 +96,7 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
             var bit = _bits[book.Name];
             var inPhase = markers.Where(m => (_membership.MaskAt(m.TimestampNs) & (1u << bit)) != 0).ToList();
             var focus = ((options.Focus ?? new TraceFocus()) with { Phase = book.Name }).ToString();
-            var parts = book.Parts(comms, inPhase, analyzer.OwnerOf, focus);
+            var parts = book.Parts(analyzer, inPhase, focus);
             return new PhaseReport(
                 book.Name,
                 _phases.Spans.Where(s => s.Name == book.Name).ToList(),

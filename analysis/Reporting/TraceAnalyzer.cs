@@ -106,6 +106,9 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         return proc >= 0 ? proc : _transactions.AllocatingFor(pid);
     }
 
+    /// <summary>The name each task ran under (a phase's reports name processes as the whole trace does).</summary>
+    internal IReadOnlyDictionary<int, string> Comms => _comms;
+
     /// <summary>The binder process whose mapping is in <paramref name="mm"/>, or -1 (used to filter lock rows by process).</summary>
     internal int OwnerOf(ulong mm) => _locks.OwnerOf(mm);
 
@@ -182,7 +185,7 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
 
         // Built first: it closes the shapes still open, which the phases still open at the end count too.
         var signature = _signature.Build();
-        var phases = _phases?.Finish(Snapshot(), _last, info, diagnostics, _comms, _markers, _counters) ?? [];
+        var phases = _phases?.Finish(Snapshot(), _last, info, diagnostics, _markers, _counters) ?? [];
         var report = ReportAssembly.Build(_options, refuseUnknownProc: true, info, diagnostics, new ReportParts
         {
             Pages = _pages.ByProcess.Values,
@@ -210,20 +213,31 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     }
 
     /// <summary>Every counter of the analysis now (phases are differences of these).</summary>
-    internal AnalysisSnapshot Snapshot() => new()
+    internal AnalysisSnapshot Snapshot()
     {
-        Events = _events,
-        PageRangeUpdates = _pageRangeUpdates,
-        Pages = _pages.ByProcess.Values.ToDictionary(
-            p => p.Proc,
-            p => new PageCounts(p.Installs, p.RacedInstalls, p.LruAdds, p.LruRemoves, p.Reclaims, p.ReinstallsAfterReclaim, p.Active, p.Lru)),
-        Mms = _locks.ByMm.ToDictionary(
-            m => m.Mm,
-            m => new LockCounts(m.TrylockAcquires, m.FailedTrylocks, m.FailedLocks, m.Downgrades, m.UnmatchedReleases)),
-        Counters = _counters.All.ToDictionary(StringComparer.Ordinal),
-        TransactionsByProc = _transactions.TransactionsByProc.ToDictionary(),
-        Signature = _signature.Counts(),
-    };
+        var signature = _signature.Snapshot();
+        return new()
+        {
+            Events = _events,
+            PageRangeUpdates = _pageRangeUpdates,
+            Pages = _pages.ByProcess.Values.ToDictionary(
+                p => p.Proc,
+                p => new PageCounts(p.Installs, p.RacedInstalls, p.LruAdds, p.LruRemoves, p.Reclaims, p.ReinstallsAfterReclaim, p.Active, p.Lru)),
+            Mms = _locks.ByMm.ToDictionary(
+                m => m.Mm,
+                m => new LockCounts(m.TrylockAcquires, m.FailedTrylocks, m.FailedLocks, m.Downgrades, m.UnmatchedReleases)),
+            Counters = _counters.All.ToDictionary(StringComparer.Ordinal),
+            TransactionsByProc = _transactions.TransactionsByProc.ToDictionary(),
+            Signature = signature.Counts,
+            InstallShapes = signature.InstallShapes,
+            FreeShapes = signature.FreeShapes,
+            ShrinkShapes = signature.ShrinkShapes,
+        };
+    }
+
+    /// <summary>A phase's signature: its summed counts with the shapes of its summed counts by node.</summary>
+    internal StructuralSignature SignatureOf(StructuralSignature counts, long[] installShapes, long[] freeShapes, long[] shrinkShapes) =>
+        _signature.WithShapes(counts, installShapes, freeShapes, shrinkShapes);
 
     /// <summary>Every page summary seen so far (the <c>pages</c> table), filtered by process.</summary>
     public IEnumerable<PageSummary> PageSummaries =>

@@ -138,8 +138,26 @@ public sealed class StructuralSignatureTracker
         return Counts() with { UnfinishedInstallWindows = unfinished, EventNames = [.. EventNamesSeen()] };
     }
 
-    /// <summary>The counts so far, leaving open shapes open (a phase's counts are differences of these).</summary>
-    public StructuralSignature Counts() => new()
+    /// <summary>The counts so far, leaving open shapes open, with each shape counter's counts by node (a phase's counts are differences of these).</summary>
+    internal (StructuralSignature Counts, long[] InstallShapes, long[] FreeShapes, long[] ShrinkShapes) Snapshot() =>
+        (Scalars(), _installShapes.CountsByNode(), _freeShapes.CountsByNode(), _shrinkShapes.CountsByNode());
+
+    /// <summary><paramref name="counts"/> with the shapes of the given counts by node (sums of <see cref="Snapshot"/> differences).</summary>
+    internal StructuralSignature WithShapes(StructuralSignature counts, long[] installShapes, long[] freeShapes, long[] shrinkShapes) => counts with
+    {
+        InstallAllocationShapes = _installShapes.ToDictionary(installShapes),
+        FreeShapes = _freeShapes.ToDictionary(freeShapes),
+        ShrinkPageShapes = _shrinkShapes.ToDictionary(shrinkShapes),
+    };
+
+    private StructuralSignature Counts() => Scalars() with
+    {
+        InstallAllocationShapes = _installShapes.ToDictionary(),
+        FreeShapes = _freeShapes.ToDictionary(),
+        ShrinkPageShapes = _shrinkShapes.ToDictionary(),
+    };
+
+    private StructuralSignature Scalars() => new()
     {
         InstallWindows = _windows,
         InstallWindowsInsideWriteHold = _inWriteHold,
@@ -160,9 +178,6 @@ public sealed class StructuralSignatureTracker
         MmapLockEventsWithMemcgId = _memcgId,
         ReceiverReadLocks = _receiverReadLocks,
         ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
-        InstallAllocationShapes = _installShapes.ToDictionary(),
-        FreeShapes = _freeShapes.ToDictionary(),
-        ShrinkPageShapes = _shrinkShapes.ToDictionary(),
     };
 
     private TaskTrack Track(int pid)
