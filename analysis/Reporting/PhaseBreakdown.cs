@@ -18,9 +18,10 @@ public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, Tr
 /// (a page put on the LRU earlier, a hold taken earlier). A record (latency, hold, wait, blocker, transaction) belongs
 /// to the phases open at its start; a counter of a phase is the sum over its spans of (value after the end marker −
 /// value before the begin marker); page states at its end are those at its last span's end. Spans hold their begin
-/// and end markers. Records reach the phases as an <see cref="IAnalysisSink"/> of the trackers; counters are read at
-/// phase markers only, so phases add no work per event. At most <see cref="MaxPhases"/> names are broken down;
-/// the events inside later ones are counted (<c>phases_not_broken_down</c>).
+/// and end markers; a reinstall after reclaim belongs where the reinstall is, like its count. Records reach the phases
+/// as an <see cref="IAnalysisSink"/> of the trackers (transactions as values, <see cref="ITransactionCounts"/>);
+/// counters are read at phase markers only, so phases add no work per event. At most <see cref="MaxPhases"/> names are
+/// broken down; the events inside later ones are counted (<c>phases_not_broken_down</c>).
 /// </summary>
 internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions options) : IAnalysisSink, ITransactionCounts
 {
