@@ -297,7 +297,8 @@ public sealed partial class MmapLockTracker
         }
 
         UsageOf(hold.Pid, hold.Comm, hold.Mm).AddHold(hold.Mode, duration, hold.Binder);
-        _sink?.OnLockHold(new MmapLockHold(hold.Pid, hold.Comm, hold.Mm, hold.Mode, hold.Binder, hold.Start, end));
+        var record = new MmapLockHold(hold.Pid, hold.Comm, hold.Mm, hold.Mode, hold.Binder, hold.Start, end);
+        _sink?.OnLockHold(record);
         if (hold.Wait is { } wait)
         {
             RecordWait(hold.Mm, wait, hold.Binder, success: true);
@@ -314,6 +315,7 @@ public sealed partial class MmapLockTracker
 
             blocker.WaitsBlocked += hold.WaitsBlocked;
             blocker.BlockedNs += hold.BlockedNs;
+            _sink?.OnLockHoldBlocked(record, hold.WaitsBlocked, hold.BlockedNs);
             if (hold.Binder)
             {
                 locks.Stats.BlockedByBinderNs += hold.BlockedNs;

@@ -226,11 +226,12 @@ public sealed partial class PageTimelineTracker
     }
 
     /// <summary>A page leaving the LRU (reused or reclaimed) ends one dwell, when its start was seen.</summary>
-    private static void RecordLruDwell(in PageSlot slot, ProcessPageStatistics stats, long timestamp)
+    private void RecordLruDwell(in PageSlot slot, ProcessPageStatistics stats, long timestamp)
     {
         if (slot.State == PageState.Lru && slot.Since >= 0)
         {
             stats.LruDwellNs.Add(timestamp - slot.Since);
+            _sink?.OnLruDwell(slot.Proc, slot.Since, timestamp - slot.Since);
         }
     }
 
@@ -241,7 +242,7 @@ public sealed partial class PageTimelineTracker
             case EventKind.BinderAllocPageEnd:
                 return OnInstalled(ref slot, stats, timestamp, latency);
             case EventKind.BinderFreeLruEnd:
-                Expect(ref slot, stats, PageState.Active, "lru_add_of_lru_page", "lru_add_of_free_page");
+                Expect(ref slot, stats, PageState.Active, "lru_add_of_lru_page", "lru_add_of_free_page", timestamp);
                 if (slot.State != PageState.Lru)
                 {
                     Move(ref slot, stats, PageState.Lru, timestamp);
@@ -251,7 +252,7 @@ public sealed partial class PageTimelineTracker
 
                 break;
             case EventKind.BinderAllocLruEnd:
-                Expect(ref slot, stats, PageState.Lru, "lru_remove_of_active_page", "lru_remove_of_free_page");
+                Expect(ref slot, stats, PageState.Lru, "lru_remove_of_active_page", "lru_remove_of_free_page", timestamp);
                 RecordLruDwell(in slot, stats, timestamp);
 
                 if (slot.State != PageState.Active)
@@ -263,7 +264,7 @@ public sealed partial class PageTimelineTracker
 
                 break;
             case EventKind.BinderUnmapKernelEnd:
-                Expect(ref slot, stats, PageState.Lru, "reclaim_of_active_page", "reclaim_of_free_page");
+                Expect(ref slot, stats, PageState.Lru, "reclaim_of_active_page", "reclaim_of_free_page", timestamp);
                 RecordLruDwell(in slot, stats, timestamp);
 
                 if (slot.State != PageState.Free)
@@ -307,7 +308,7 @@ public sealed partial class PageTimelineTracker
         if (latency >= 0)
         {
             stats.InstallNs.Add(latency);
-            _sink?.OnPageInstall(timestamp - latency, latency);
+            _sink?.OnPageInstall(slot.Proc, timestamp - latency, latency);
         }
 
         if (slot.ReclaimedAt >= 0)
@@ -315,6 +316,7 @@ public sealed partial class PageTimelineTracker
             slot.Reinstalls++;
             stats.ReinstallsAfterReclaim++;
             stats.ReinstallAfterReclaimNs.Add(timestamp - slot.ReclaimedAt);
+            _sink?.OnReinstallAfterReclaim(slot.Proc, slot.ReclaimedAt, timestamp - slot.ReclaimedAt);
             slot.ReclaimedAt = -1;
         }
 
@@ -325,13 +327,14 @@ public sealed partial class PageTimelineTracker
     /// Checks the state an event requires. A page never seen before simply takes that state (the trace began
     /// later); a known page in another state is an anomaly, counted, and the event is trusted.
     /// </summary>
-    private void Expect(ref PageSlot slot, ProcessPageStatistics stats, PageState required, string ifInOther, string ifFree)
+    private void Expect(ref PageSlot slot, ProcessPageStatistics stats, PageState required, string ifInOther, string ifFree, long timestamp)
     {
         if (!slot.Seen)
         {
             slot.Seen = true;
             slot.State = required;
             Count(stats, required, +1);
+            _sink?.OnPageCounts(slot.Proc, timestamp, stats.Active, stats.Lru, _active, _lru, sampled: false);
             _counters.Increment(required == PageState.Lru ? "pages_first_seen_on_lru" : "pages_first_seen_active");
             return;
         }
@@ -344,7 +347,7 @@ public sealed partial class PageTimelineTracker
         _counters.Increment(slot.State == PageState.Free ? ifFree : ifInOther);
     }
 
-    private static void NoteUnmapEnd(ref PageSlot slot, ProcessPageStatistics stats, int part, long timestamp)
+    private void NoteUnmapEnd(ref PageSlot slot, ProcessPageStatistics stats, int part, long timestamp)
     {
         if (slot.ReclaimStart < 0)
         {
@@ -356,6 +359,7 @@ public sealed partial class PageTimelineTracker
         if (slot.ReclaimParts == (UserUnmapped | KernelUnmapped))
         {
             stats.ReclaimNs.Add(slot.ReclaimLastEnd - slot.ReclaimStart);
+            _sink?.OnReclaim(slot.Proc, slot.ReclaimStart, slot.ReclaimLastEnd - slot.ReclaimStart);
             slot.ReclaimStart = -1;
             slot.ReclaimParts = 0;
         }
@@ -372,6 +376,7 @@ public sealed partial class PageTimelineTracker
         if (slot.ReclaimParts != 0)
         {
             StatisticsFor(slot.Proc).ReclaimNs.Add(slot.ReclaimLastEnd - slot.ReclaimStart);
+            _sink?.OnReclaim(slot.Proc, slot.ReclaimStart, slot.ReclaimLastEnd - slot.ReclaimStart);
         }
 
         slot.ReclaimStart = -1;
@@ -400,6 +405,7 @@ public sealed partial class PageTimelineTracker
         slot.Since = timestamp;
         slot.Seen = true;
         stats.Record(timestamp);
+        _sink?.OnPageCounts(slot.Proc, timestamp, stats.Active, stats.Lru, _active, _lru, sampled: true);
     }
 
     private void Count(ProcessPageStatistics stats, PageState state, int delta)

@@ -84,8 +84,45 @@ public interface IAnalysisSink
     {
     }
 
+    /// <summary>The same, with the page's binder process; by default passed on without it.</summary>
+    void OnPageInstall(int proc, long startNs, long latencyNs) => OnPageInstall(startNs, latencyNs);
+
     /// <summary>Contention detail: one (wait, conflicting holder) pair. Sinks that do not need it keep the default.</summary>
     void OnLockBlocker(in MmapLockBlocker blocker)
+    {
+    }
+
+    /// <summary>
+    /// A hold that overlapped other tasks' conflicting waits, summed when it closed (the report's
+    /// <c>top_blockers</c> and <c>blocked_others_ns</c>). Sinks that do not need it keep the default.
+    /// </summary>
+    void OnLockHoldBlocked(in MmapLockHold hold, long waitsBlocked, long blockedNs)
+    {
+    }
+
+    /// <summary>One LRU dwell of a page whose arrival on the LRU was seen (the report's <c>pages.lru_dwell_ns</c>).</summary>
+    void OnLruDwell(int proc, long startNs, long dwellNs)
+    {
+    }
+
+    /// <summary>One page reclaim, first unmap start to last unmap end (the report's <c>pages.reclaim_ns</c>).</summary>
+    void OnReclaim(int proc, long startNs, long durationNs)
+    {
+    }
+
+    /// <summary>
+    /// A reclaimed page installed again (the report's <c>pages.reinstall_after_reclaim_ns</c>). The gap starts at the reclaim,
+    /// but the row is the reinstall's (at <paramref name="reclaimedNs"/> + <paramref name="gapNs"/>), as its count <c>reinstalls_after_reclaim</c> is.
+    /// </summary>
+    void OnReinstallAfterReclaim(int proc, long reclaimedNs, long gapNs)
+    {
+    }
+
+    /// <summary>
+    /// A process's page counts changed at <paramref name="timestampNs"/> (its <c>series</c> sample), with the counts
+    /// over all processes (<paramref name="sampled"/> is false where only the all-process peak can change).
+    /// </summary>
+    void OnPageCounts(int proc, long timestampNs, int active, int lru, int allActive, int allLru, bool sampled)
     {
     }
 }

@@ -1,11 +1,12 @@
-using System.Runtime.InteropServices;
+using System.Numerics;
 using BinderTrace.Analysis.Records;
+using BinderTrace.Analysis.Transactions;
 using BinderTrace.Events;
 using BinderTrace.Focus;
 
 namespace BinderTrace.Analysis.Reporting;
 
-/// <summary>The analysis of one marked phase: the events between its begin and end markers, each span of that name together.</summary>
+/// <summary>The analysis of one marked phase, derived from the whole trace's analysis (see <see cref="PhaseBreakdown"/>), with its spans.</summary>
 public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, TraceReport Report)
 {
     /// <summary>Time inside the phase's spans (an unclosed span counts up to the trace's last event).</summary>
@@ -13,103 +14,216 @@ public sealed record PhaseReport(string Name, IReadOnlyList<PhaseSpan> Spans, Tr
 }
 
 /// <summary>
-/// Runs one more analysis per phase name while its spans are open, in the same pass, so that the report can show
-/// each phase's headline numbers exactly as <c>--phase NAME</c> would (same events, same trackers). At most
-/// <see cref="MaxPhases"/> names are broken down; later ones are counted and skipped.
+/// Each marked phase's report, derived from the one whole-trace analysis, so a phase knows the state from before it
+/// (a page put on the LRU earlier, a hold taken earlier). A record (latency, hold, wait, blocker, transaction) belongs
+/// to the phases open at its start; a counter of a phase is the sum over its spans of (value after the end marker −
+/// value before the begin marker); page states at its end are those at its last span's end. Spans hold their begin
+/// and end markers; a reinstall after reclaim belongs where the reinstall is, like its count. Records reach the phases
+/// as an <see cref="IAnalysisSink"/> of the trackers (transactions as values, <see cref="ITransactionCounts"/>);
+/// counters are read at phase markers only, so phases add no work per event. At most <see cref="MaxPhases"/> names are
+/// broken down; the events inside later ones are counted (<c>phases_not_broken_down</c>).
 /// </summary>
-internal sealed class PhaseBreakdown(AnalysisOptions options, AnalysisCounters counters)
+internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions options) : IAnalysisSink, ITransactionCounts
 {
     public const int MaxPhases = 32;
 
     private readonly PhaseTracker _phases = new();
-    private readonly Dictionary<string, TraceAnalyzer> _analyzers = new(StringComparer.Ordinal);
-    private readonly AnalysisOptions _phaseOptions = options with { PhaseBreakdown = false, RefuseUnknownProc = false };
+    private readonly PhaseMembership _membership = new();
+    private readonly List<PhaseBook> _books = [];
+    private readonly Dictionary<string, int> _bits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _pastLimitOpenedAt = new(StringComparer.Ordinal);
+    private long _eventsNotBrokenDown;
 
-    // The analyzers of the phases open now, and how many open phases are past the limit: recomputed at markers only,
-    // because asking the tracker per event (a query over its names) cost more than the phases' analysis itself.
-    private readonly List<TraceAnalyzer> _open = [];
-    private int _openPastLimit;
-
-    public void OnEvent(in TraceEvent e)
+    /// <summary>Handles a <c>tracing_mark_write</c> event: snapshots around it for the phases it opens and closes, and the analysis of the event itself in between.</summary>
+    public void OnMarker(in TraceEvent e)
     {
-        if (e.Kind == EventKind.TracingMark)
+        var before = _phases.OpenNames.ToList();
+        if (!_phases.OnEvent(e))
         {
-            OnMarker(e);
+            analyzer.Process(e);
             return;
         }
 
-        foreach (var analyzer in CollectionsMarshal.AsSpan(_open))
+        var after = _phases.OpenNames.ToList();
+        var opened = after.Except(before).ToList();
+        if (opened.Count > 0)
         {
-            analyzer.OnEvent(e);
-        }
-
-        counters.Increment("phases_not_broken_down", _openPastLimit);
-    }
-
-    public List<PhaseReport> Finish(TraceSourceInfo info, TraceDiagnostics diagnostics) =>
-        _phases.Names
-            .Where(_analyzers.ContainsKey)
-            .Select(name => new PhaseReport(
-                name,
-                _phases.Spans.Where(s => s.Name == name).ToList(),
-                _analyzers[name].Finish(info, diagnostics)))
-            .ToList();
-
-    private void OnMarker(in TraceEvent e)
-    {
-        var closing = _phases.OpenNames.ToList();
-        if (_phases.OnEvent(e))
-        {
-            // The end marker belongs to the phase it closes, as it does under --phase.
-            foreach (var name in closing.Where(n => !_phases.IsOpen(n)))
+            // Taken before the begin marker is counted: the marker is the phase's first event.
+            var at = analyzer.Snapshot();
+            foreach (var name in opened)
             {
-                if (AnalyzerOf(name) is { } closed)
+                if (BitOf(name) is { } bit)
                 {
-                    closed.OnEvent(e);
+                    _books[bit].Open(at, e.Timestamp);
+                    _membership.Open(bit, e.Timestamp);
                 }
-                else
+                else if (options.Phase is null)
                 {
-                    counters.Increment("phases_not_broken_down");
+                    _pastLimitOpenedAt[name] = at.Events;
                 }
             }
         }
 
-        _open.Clear();
-        _openPastLimit = 0;
-        foreach (var name in _phases.OpenNames)
+        analyzer.Process(e);
+        var closed = before.Except(after).ToList();
+        if (closed.Count > 0)
         {
-            if (AnalyzerOf(name) is { } analyzer)
+            var at = analyzer.Snapshot();
+            foreach (var name in closed)
             {
-                _open.Add(analyzer);
-            }
-            else
-            {
-                _openPastLimit++;
+                Close(name, at, e.Timestamp);
             }
         }
-
-        foreach (var analyzer in _open)
-        {
-            analyzer.OnEvent(e);
-        }
-
-        counters.Increment("phases_not_broken_down", _openPastLimit);
     }
 
-    private TraceAnalyzer? AnalyzerOf(string name)
+    /// <summary>Whether <paramref name="timestamp"/> lies inside a span of <paramref name="phase"/> (false for a phase not broken down).</summary>
+    public bool Contains(string phase, long timestamp) =>
+        _bits.TryGetValue(phase, out var bit) && (_membership.MaskAt(timestamp) & (1u << bit)) != 0;
+
+    /// <summary>The phases' reports once the trackers have finished (the end closes spans still open); adds <c>phases_not_broken_down</c> to <paramref name="counters"/>.</summary>
+    public List<PhaseReport> Finish(
+        AnalysisSnapshot end, long lastTimestamp, TraceSourceInfo info, TraceDiagnostics diagnostics,
+        IReadOnlyList<MarkerSnapshot> markers, AnalysisCounters counters)
     {
-        if (_analyzers.TryGetValue(name, out var analyzer))
+        foreach (var name in _phases.OpenNames.ToList())
         {
-            return analyzer;
+            Close(name, end, lastTimestamp);
         }
 
-        if (_analyzers.Count >= MaxPhases)
+        counters.Increment("phases_not_broken_down", _eventsNotBrokenDown);
+        var phaseOptions = options with { PhaseBreakdown = false };
+        return _books.Select(book =>
+        {
+            var bit = _bits[book.Name];
+            var inPhase = markers.Where(m => (_membership.MaskAt(m.TimestampNs) & (1u << bit)) != 0).ToList();
+            var focus = ((options.Focus ?? new TraceFocus()) with { Phase = book.Name }).ToString();
+            var parts = book.Parts(analyzer, inPhase, focus);
+            return new PhaseReport(
+                book.Name,
+                _phases.Spans.Where(s => s.Name == book.Name).ToList(),
+                ReportAssembly.Build(phaseOptions, refuseUnknownProc: false, info, diagnostics, parts));
+        }).ToList();
+    }
+
+    /// <summary>The names the trace marks as phases, in order of first appearance.</summary>
+    public IReadOnlyList<string> Names => _phases.Names;
+
+    public void OnPageInterval(in PageInterval interval)
+    {
+    }
+
+    public void OnPageInstall(int proc, long startNs, long latencyNs)
+    {
+        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnPageInstall(proc, latencyNs);
+        }
+    }
+
+    public void OnLruDwell(int proc, long startNs, long dwellNs)
+    {
+        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnLruDwell(proc, dwellNs);
+        }
+    }
+
+    public void OnReclaim(int proc, long startNs, long durationNs)
+    {
+        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnReclaim(proc, durationNs);
+        }
+    }
+
+    public void OnReinstallAfterReclaim(int proc, long reclaimedNs, long gapNs)
+    {
+        for (var mask = _membership.MaskAt(reclaimedNs + gapNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnReinstallAfterReclaim(proc, gapNs);
+        }
+    }
+
+    public void OnPageCounts(int proc, long timestampNs, int active, int lru, int allActive, int allLru, bool sampled)
+    {
+        for (var mask = _membership.MaskAt(timestampNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnPageCounts(proc, timestampNs, active, lru, allActive, allLru, sampled);
+        }
+    }
+
+    public void OnLockHold(in MmapLockHold hold)
+    {
+        for (var mask = _membership.MaskAt(hold.StartNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnLockHold(hold);
+        }
+    }
+
+    public void OnLockWait(in MmapLockWait wait)
+    {
+        for (var mask = _membership.MaskAt(wait.StartNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnLockWait(wait);
+        }
+    }
+
+    public void OnLockHoldBlocked(in MmapLockHold hold, long waitsBlocked, long blockedNs)
+    {
+        for (var mask = _membership.MaskAt(hold.StartNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnLockHoldBlocked(hold, waitsBlocked, blockedNs);
+        }
+    }
+
+    public void OnTransaction(TransactionRecord transaction)
+    {
+    }
+
+    public void OnTransactionCounted(in CountedTransaction transaction)
+    {
+        for (var mask = _membership.MaskAt(transaction.SentNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnTransaction(transaction);
+        }
+    }
+
+    public void OnRoundTrip(long requestSentNs, long roundTripNs)
+    {
+        for (var mask = _membership.MaskAt(requestSentNs); mask != 0; mask &= mask - 1)
+        {
+            _books[BitOperations.TrailingZeroCount(mask)].OnRoundTrip(roundTripNs);
+        }
+    }
+
+    private void Close(string name, AnalysisSnapshot at, long timestamp)
+    {
+        if (_bits.TryGetValue(name, out var bit))
+        {
+            _books[bit].Close(at, timestamp);
+            _membership.Close(bit, timestamp);
+        }
+        else if (_pastLimitOpenedAt.Remove(name, out var openedAt))
+        {
+            _eventsNotBrokenDown += at.Events - openedAt;
+        }
+    }
+
+    private int? BitOf(string name)
+    {
+        if (_bits.TryGetValue(name, out var bit))
+        {
+            return bit;
+        }
+
+        // Reporting one phase (--phase NAME) keeps the books of that one only.
+        if (_books.Count >= MaxPhases || (options.Phase is { } only && only != name))
         {
             return null;
         }
 
-        analyzer = new TraceAnalyzer(_phaseOptions);
-        _analyzers[name] = analyzer;
-        return analyzer;
+        _bits[name] = _books.Count;
+        _books.Add(new PhaseBook(name));
+        return _books.Count - 1;
     }
 }

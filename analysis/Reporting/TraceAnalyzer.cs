@@ -16,8 +16,21 @@ public sealed record AnalysisOptions
     /// <summary>Report only this binder process (its pages, its transactions, the mmap_lock of its mm).</summary>
     public int? Proc { get; init; }
 
-    /// <summary>The window or phase the event source was already restricted to, named in the report (the analysis does not filter by it).</summary>
+    /// <summary>
+    /// The window or phase named in the report. The analysis does not filter events by it: the event source is
+    /// restricted to <see cref="StreamFocus"/>, and a <see cref="Phase"/> is taken from the whole analysis' records.
+    /// </summary>
     public TraceFocus? Focus { get; init; }
+
+    /// <summary>
+    /// Report only this phase, as the whole report's <see cref="TraceReport.Phases"/> entry of that name: the analysis
+    /// runs over the whole trace (<see cref="StreamFocus"/> leaves the phase out) and the records and counters of the
+    /// phase's spans make the report. Detailed rows reach the sink only when they started inside the phase.
+    /// </summary>
+    public string? Phase { get; init; }
+
+    /// <summary>What the event source should be restricted to: <see cref="Focus"/> without the phase when <see cref="Phase"/> reports it from the records.</summary>
+    public TraceFocus? StreamFocus => Phase is null || Focus is null ? Focus : Focus with { Phase = null };
 
     /// <summary>How many marker snapshots to keep (markers are rare; the cap keeps a marker-spamming trace bounded).</summary>
     public int MaxMarkers { get; init; } = 1024;
@@ -28,11 +41,8 @@ public sealed record AnalysisOptions
     /// <summary>How many tasks the report lists by mmap_lock hold time.</summary>
     public int TopLockTasks { get; init; } = 20;
 
-    /// <summary>Also analyse each marked phase on its own (<see cref="TraceReport.Phases"/>); costs a second tracker pass over phase events.</summary>
+    /// <summary>Also report each marked phase (<see cref="TraceReport.Phases"/>), derived from the whole analysis' records and counters.</summary>
     public bool PhaseBreakdown { get; init; }
-
-    /// <summary>Whether a <see cref="Proc"/> the trace never shows is an error (it is not inside one phase of several).</summary>
-    internal bool RefuseUnknownProc { get; init; } = true;
 
     public static AnalysisOptions Default { get; } = new();
 }
@@ -63,11 +73,18 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
     public TraceAnalyzer(AnalysisOptions? options = null, IAnalysisSink? sink = null)
     {
         _options = options ?? AnalysisOptions.Default;
-        var filtered = sink is not null && _options.Proc is { } proc ? new ProcessFilterSink(sink, proc, this) : sink;
-        _pages = new PageTimelineTracker(_counters, filtered);
-        _locks = new MmapLockTracker(_counters, this, filtered);
-        _transactions = new TransactionTracker(_counters, filtered, _options.Proc);
-        _phases = _options.PhaseBreakdown ? new PhaseBreakdown(_options, _counters) : null;
+        IAnalysisSink? rows = sink is not null && _options.Proc is { } proc ? new ProcessFilterSink(sink, proc, this) : sink;
+        var toTrackers = rows;
+        if (_options.PhaseBreakdown || _options.Phase is not null)
+        {
+            _phases = new PhaseBreakdown(this, _options);
+            rows = rows is not null && _options.Phase is { } phase ? new PhaseFilterSink(rows, phase, _phases) : rows;
+            toTrackers = rows is null ? _phases : new TeeSink(rows, _phases);
+        }
+
+        _pages = new PageTimelineTracker(_counters, toTrackers);
+        _locks = new MmapLockTracker(_counters, this, toTrackers);
+        _transactions = new TransactionTracker(_counters, rows, _options.Proc) { Counts = _phases };
     }
 
     /// <summary>Reads <paramref name="source"/> to the end and returns the report.</summary>
@@ -89,10 +106,25 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         return proc >= 0 ? proc : _transactions.AllocatingFor(pid);
     }
 
+    /// <summary>The name each task ran under (a phase's reports name processes as the whole trace does).</summary>
+    internal IReadOnlyDictionary<int, string> Comms => _comms;
+
     /// <summary>The binder process whose mapping is in <paramref name="mm"/>, or -1 (used to filter lock rows by process).</summary>
     internal int OwnerOf(ulong mm) => _locks.OwnerOf(mm);
 
     public void OnEvent(in TraceEvent e)
+    {
+        if (e.Kind == EventKind.TracingMark && _phases is not null)
+        {
+            _phases.OnMarker(e);
+            return;
+        }
+
+        Process(e);
+    }
+
+    /// <summary>One event through the trackers (the phase breakdown calls it for markers, between its snapshots).</summary>
+    internal void Process(in TraceEvent e)
     {
         _events++;
         if (_events == 1)
@@ -101,7 +133,6 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         }
 
         _last = e.Timestamp;
-        _phases?.OnEvent(e);
         _signature.Process(e);
         RememberComm(e);
         switch (e.Kind)
@@ -151,73 +182,62 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         _pages.Finish();
         _locks.Finish();
         _transactions.Finish();
-        var proc = _options.Proc;
-        var processes = BinderProcesses();
-        if (proc is { } wanted && _options.RefuseUnknownProc && !processes.Any(p => p.Proc == wanted))
-        {
-            throw new TraceFocusException(UnknownProcess(info.SourceName, wanted, processes));
-        }
 
-        var pagesByProc = _pages.ByProcess.Values
-            .Where(p => proc is null || p.Proc == proc)
-            .OrderBy(p => p.Proc)
-            .ToList();
-        var pageTotal = new ProcessPageStatistics(proc ?? -1);
-        foreach (var p in pagesByProc)
+        // Built first: it closes the shapes still open, which the phases still open at the end count too.
+        var signature = _signature.Build();
+        var phases = _phases?.Finish(Snapshot(), _last, info, diagnostics, _markers, _counters) ?? [];
+        var report = ReportAssembly.Build(_options, refuseUnknownProc: true, info, diagnostics, new ReportParts
         {
-            pageTotal.Add(p);
-        }
-
-        pageTotal.PeakResident = proc is null ? _pages.PeakResident : pagesByProc.Sum(p => p.PeakResident);
-        pageTotal.PeakLru = proc is null ? _pages.PeakLru : pagesByProc.Sum(p => p.PeakLru);
-
-        var mms = _locks.ByMm
-            .Where(m => proc is null || m.OwnerProc == proc)
-            .OrderByDescending(m => m.BinderHoldNs(LockMode.Read).Count + m.BinderHoldNs(LockMode.Write).Count)
-            .ThenByDescending(m => m.HoldNs(LockMode.Read).Total + m.HoldNs(LockMode.Write).Total)
-            .ToList();
-        var lockTotal = new MmLockStatistics(0);
-        foreach (var m in mms)
-        {
-            lockTotal.Add(m);
-        }
-
-        var reportedMms = mms.Select(m => m.Mm).ToHashSet();
-        var blockers = _locks.Blockers
-            .Where(b => reportedMms.Contains(b.Mm))
-            .OrderByDescending(b => b.BlockedNs)
-            .ThenBy(b => b.Pid)
-            .Take(_options.TopBlockers)
-            .ToList();
-        return new TraceReport
-        {
-            Source = info,
-            Diagnostics = diagnostics,
-            ProcFilter = proc,
-            Focus = _options.Focus is { IsEverything: false } focus ? focus.ToString() : null,
-            Processes = processes,
-            Phases = _phases?.Finish(info, diagnostics) ?? [],
+            Pages = _pages.ByProcess.Values,
+            PeakResident = _pages.PeakResident,
+            PeakLru = _pages.PeakLru,
+            Mms = _locks.ByMm,
+            Blockers = _locks.Blockers,
+            TaskUsage = _locks.TaskUsage,
+            Transactions = _transactions.Statistics,
+            TransactionsByProc = _transactions.TransactionsByProc,
+            Comms = _comms,
+            Signature = signature,
+            Counters = _counters,
+            Markers = _markers,
+            Phases = phases,
             Events = _events,
             FirstTimestamp = _first,
             LastTimestamp = _last,
-            Pages = pageTotal,
-            PagesByProcess = pagesByProc,
-            Locks = lockTotal,
-            LocksByMm = mms,
-            TopBlockers = blockers,
-            TopLockTasks = _locks.TaskUsage
-                .Where(u => reportedMms.Contains(u.Mm))
-                .OrderByDescending(u => u.TotalHoldNs)
-                .ThenBy(u => u.Pid)
-                .Take(_options.TopLockTasks)
-                .ToList(),
-            Transactions = _transactions.Statistics,
-            Fingerprint = AllocatorDesignClassifier.Classify(_signature.Build()),
-            Counters = _counters,
-            Markers = _markers,
             PageRangeUpdates = _pageRangeUpdates,
+            Focus = _options.Focus is { IsEverything: false } focus ? focus.ToString() : null,
+        });
+        return _options.Phase is not { } name
+            ? report
+            : phases.FirstOrDefault(p => p.Name == name)?.Report ?? throw new TraceFocusException(UnknownPhase(info.SourceName, name, _phases!.Names));
+    }
+
+    /// <summary>Every counter of the analysis now (phases are differences of these).</summary>
+    internal AnalysisSnapshot Snapshot()
+    {
+        var signature = _signature.Snapshot();
+        return new()
+        {
+            Events = _events,
+            PageRangeUpdates = _pageRangeUpdates,
+            Pages = _pages.ByProcess.Values.ToDictionary(
+                p => p.Proc,
+                p => new PageCounts(p.Installs, p.RacedInstalls, p.LruAdds, p.LruRemoves, p.Reclaims, p.ReinstallsAfterReclaim, p.Active, p.Lru)),
+            Mms = _locks.ByMm.ToDictionary(
+                m => m.Mm,
+                m => new LockCounts(m.TrylockAcquires, m.FailedTrylocks, m.FailedLocks, m.Downgrades, m.UnmatchedReleases)),
+            Counters = _counters.All.ToDictionary(StringComparer.Ordinal),
+            TransactionsByProc = _transactions.TransactionsByProc.ToDictionary(),
+            Signature = signature.Counts,
+            InstallShapes = signature.InstallShapes,
+            FreeShapes = signature.FreeShapes,
+            ShrinkShapes = signature.ShrinkShapes,
         };
     }
+
+    /// <summary>A phase's signature: its summed counts with the shapes of its summed counts by node.</summary>
+    internal StructuralSignature SignatureOf(StructuralSignature counts, long[] installShapes, long[] freeShapes, long[] shrinkShapes) =>
+        _signature.WithShapes(counts, installShapes, freeShapes, shrinkShapes);
 
     /// <summary>Every page summary seen so far (the <c>pages</c> table), filtered by process.</summary>
     public IEnumerable<PageSummary> PageSummaries =>
@@ -239,33 +259,9 @@ public sealed class TraceAnalyzer : IBinderActivity, ITraceEventConsumer
         }
     }
 
-    private List<BinderProcessSummary> BinderProcesses()
-    {
-        var procs = new SortedSet<int>(_pages.ByProcess.Keys);
-        procs.UnionWith(_locks.ByMm.Select(m => m.OwnerProc).Where(p => p >= 0));
-        procs.UnionWith(_transactions.TransactionsByProc.Keys.Where(p => p > 0));
-        return procs
-            .Select(p =>
-            {
-                var mms = _locks.ByMm.Where(m => m.OwnerProc == p).ToList();
-                return new BinderProcessSummary(
-                    p,
-                    _comms.GetValueOrDefault(p, ""),
-                    _pages.ByProcess.TryGetValue(p, out var pages) ? pages.Installs : 0,
-                    mms.Sum(m => m.HoldNs(LockMode.Read).Count + m.HoldNs(LockMode.Write).Count),
-                    mms.Sum(m => m.BinderHoldNs(LockMode.Read).Count + m.BinderHoldNs(LockMode.Write).Count),
-                    _transactions.TransactionsByProc.GetValueOrDefault(p));
-            })
-            .OrderByDescending(p => p.PageInstalls)
-            .ThenByDescending(p => p.Transactions)
-            .ThenBy(p => p.Proc)
-            .ToList();
-    }
-
-    private static string UnknownProcess(string source, int proc, List<BinderProcessSummary> processes) => processes.Count == 0
-        ? $"{source}: no binder process {proc}: the trace shows no binder process at all"
-        : $"{source}: no binder process {proc}; its binder processes are (pid comm: page installs, mmap_lock holds on its mm, transactions):"
-            + string.Concat(processes.Select(p => $"{Environment.NewLine}  {p.Proc} {(p.Comm.Length > 0 ? p.Comm : "?")}: {p.PageInstalls}, {p.MmapLockHolds}, {p.Transactions}"));
+    private static string UnknownPhase(string source, string phase, IReadOnlyList<string> names) => names.Count == 0
+        ? $"{source}: no phase '{phase}': it has no phase markers ('… phase NAME begin/end' or atrace 'B|pid|NAME' … 'E')"
+        : $"{source}: no phase '{phase}': its phases are: {string.Join(", ", names)}";
 
     private void OnPageEvent(in TraceEvent e)
     {

@@ -45,14 +45,20 @@ internal sealed class ShapeCounter
         CollectionsMarshal.AsSpan(_counts)[node]++;
     }
 
-    public Dictionary<string, long> ToDictionary()
+    public Dictionary<string, long> ToDictionary() => ToDictionary(CollectionsMarshal.AsSpan(_counts));
+
+    /// <summary>The count of every shape so far, by node (a snapshot: one copy, no text).</summary>
+    public long[] CountsByNode() => [.. _counts];
+
+    /// <summary>Shapes with a non-zero count in <paramref name="counts"/> (counts by node, as <see cref="CountsByNode"/> gives them).</summary>
+    public Dictionary<string, long> ToDictionary(ReadOnlySpan<long> counts)
     {
         var shapes = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var node = 1; node < _counts.Count; node++)
+        for (var node = 1; node < counts.Length; node++)
         {
-            if (_counts[node] > 0)
+            if (counts[node] != 0)
             {
-                shapes[_text[node]] = _counts[node];
+                shapes[_text[node]] = counts[node];
             }
         }
 

@@ -193,6 +193,50 @@ public sealed record StructuralSignature
 
     public string DominantFreeShape => Dominant(FreeShapes);
 
+    /// <summary>This signature's counts plus <paramref name="factor"/> times <paramref name="other"/>'s (a phase's counts are sums of differences).</summary>
+    internal StructuralSignature Plus(StructuralSignature other, long factor) => new()
+    {
+        InstallWindows = InstallWindows + (factor * other.InstallWindows),
+        InstallWindowsInsideWriteHold = InstallWindowsInsideWriteHold + (factor * other.InstallWindowsInsideWriteHold),
+        InstallWindowsInsideReadHold = InstallWindowsInsideReadHold + (factor * other.InstallWindowsInsideReadHold),
+        InstallWindowsWithWriteLockInside = InstallWindowsWithWriteLockInside + (factor * other.InstallWindowsWithWriteLockInside),
+        InstallWindowsWithReadLockInside = InstallWindowsWithReadLockInside + (factor * other.InstallWindowsWithReadLockInside),
+        InstallWindowsWithoutLock = InstallWindowsWithoutLock + (factor * other.InstallWindowsWithoutLock),
+        UnfinishedInstallWindows = UnfinishedInstallWindows + (factor * other.UnfinishedInstallWindows),
+        WriteHoldsEnclosingWindows = WriteHoldsEnclosingWindows + (factor * other.WriteHoldsEnclosingWindows),
+        WriteHoldsEnclosingSeveralWindows = WriteHoldsEnclosingSeveralWindows + (factor * other.WriteHoldsEnclosingSeveralWindows),
+        LruAddRunsAscending = LruAddRunsAscending + (factor * other.LruAddRunsAscending),
+        LruAddRunsDescending = LruAddRunsDescending + (factor * other.LruAddRunsDescending),
+        UnmapUserFirst = UnmapUserFirst + (factor * other.UnmapUserFirst),
+        UnmapKernelFirst = UnmapKernelFirst + (factor * other.UnmapKernelFirst),
+        UpdatePageRangeEvents = UpdatePageRangeEvents + (factor * other.UpdatePageRangeEvents),
+        UpdatePageRangeZeroSize = UpdatePageRangeZeroSize + (factor * other.UpdatePageRangeZeroSize),
+        UpdatePageRangeWrapped = UpdatePageRangeWrapped + (factor * other.UpdatePageRangeWrapped),
+        MmapLockEventsWithMemcgPath = MmapLockEventsWithMemcgPath + (factor * other.MmapLockEventsWithMemcgPath),
+        MmapLockEventsWithMemcgId = MmapLockEventsWithMemcgId + (factor * other.MmapLockEventsWithMemcgId),
+        ReceiverReadLocks = ReceiverReadLocks + (factor * other.ReceiverReadLocks),
+        ReceiverReadLocksAfterInstall = ReceiverReadLocksAfterInstall + (factor * other.ReceiverReadLocksAfterInstall),
+        InstallAllocationShapes = Plus(InstallAllocationShapes, other.InstallAllocationShapes, factor),
+        FreeShapes = Plus(FreeShapes, other.FreeShapes, factor),
+        ShrinkPageShapes = Plus(ShrinkPageShapes, other.ShrinkPageShapes, factor),
+    };
+
+    private static Dictionary<string, long> Plus(IReadOnlyDictionary<string, long> a, IReadOnlyDictionary<string, long> b, long factor)
+    {
+        var sum = new Dictionary<string, long>(a, StringComparer.Ordinal);
+        foreach (var (shape, n) in b)
+        {
+            sum[shape] = sum.GetValueOrDefault(shape) + (factor * n);
+        }
+
+        foreach (var shape in sum.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToList())
+        {
+            sum.Remove(shape);
+        }
+
+        return sum;
+    }
+
     private static T Classify<T>(long first, long second, T none, T onlyFirst, T onlySecond, T both) =>
         (first, second) switch
         {

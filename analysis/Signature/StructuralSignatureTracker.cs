@@ -135,34 +135,50 @@ public sealed class StructuralSignatureTracker
             EndLruRun(t);
         }
 
-        return new StructuralSignature
-        {
-            InstallWindows = _windows,
-            InstallWindowsInsideWriteHold = _inWriteHold,
-            InstallWindowsInsideReadHold = _inReadHold,
-            InstallWindowsWithWriteLockInside = _writeInside,
-            InstallWindowsWithReadLockInside = _readInside,
-            InstallWindowsWithoutLock = _noLock,
-            UnfinishedInstallWindows = unfinished,
-            WriteHoldsEnclosingWindows = _holdsWithWindows,
-            WriteHoldsEnclosingSeveralWindows = _holdsWithSeveral,
-            LruAddRunsAscending = _lruAscending,
-            LruAddRunsDescending = _lruDescending,
-            UnmapUserFirst = _userFirst,
-            UnmapKernelFirst = _kernelFirst,
-            UpdatePageRangeEvents = _ranges,
-            UpdatePageRangeZeroSize = _zeroRanges,
-            UpdatePageRangeWrapped = _wrappedRanges,
-            MmapLockEventsWithMemcgPath = _memcgPath,
-            MmapLockEventsWithMemcgId = _memcgId,
-            ReceiverReadLocks = _receiverReadLocks,
-            ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
-            EventNames = [.. EventNamesSeen()],
-            InstallAllocationShapes = _installShapes.ToDictionary(),
-            FreeShapes = _freeShapes.ToDictionary(),
-            ShrinkPageShapes = _shrinkShapes.ToDictionary(),
-        };
+        return Counts() with { UnfinishedInstallWindows = unfinished, EventNames = [.. EventNamesSeen()] };
     }
+
+    /// <summary>The counts so far, leaving open shapes open, with each shape counter's counts by node (a phase's counts are differences of these).</summary>
+    internal (StructuralSignature Counts, long[] InstallShapes, long[] FreeShapes, long[] ShrinkShapes) Snapshot() =>
+        (Scalars(), _installShapes.CountsByNode(), _freeShapes.CountsByNode(), _shrinkShapes.CountsByNode());
+
+    /// <summary><paramref name="counts"/> with the shapes of the given counts by node (sums of <see cref="Snapshot"/> differences).</summary>
+    internal StructuralSignature WithShapes(StructuralSignature counts, long[] installShapes, long[] freeShapes, long[] shrinkShapes) => counts with
+    {
+        InstallAllocationShapes = _installShapes.ToDictionary(installShapes),
+        FreeShapes = _freeShapes.ToDictionary(freeShapes),
+        ShrinkPageShapes = _shrinkShapes.ToDictionary(shrinkShapes),
+    };
+
+    private StructuralSignature Counts() => Scalars() with
+    {
+        InstallAllocationShapes = _installShapes.ToDictionary(),
+        FreeShapes = _freeShapes.ToDictionary(),
+        ShrinkPageShapes = _shrinkShapes.ToDictionary(),
+    };
+
+    private StructuralSignature Scalars() => new()
+    {
+        InstallWindows = _windows,
+        InstallWindowsInsideWriteHold = _inWriteHold,
+        InstallWindowsInsideReadHold = _inReadHold,
+        InstallWindowsWithWriteLockInside = _writeInside,
+        InstallWindowsWithReadLockInside = _readInside,
+        InstallWindowsWithoutLock = _noLock,
+        WriteHoldsEnclosingWindows = _holdsWithWindows,
+        WriteHoldsEnclosingSeveralWindows = _holdsWithSeveral,
+        LruAddRunsAscending = _lruAscending,
+        LruAddRunsDescending = _lruDescending,
+        UnmapUserFirst = _userFirst,
+        UnmapKernelFirst = _kernelFirst,
+        UpdatePageRangeEvents = _ranges,
+        UpdatePageRangeZeroSize = _zeroRanges,
+        UpdatePageRangeWrapped = _wrappedRanges,
+        MmapLockEventsWithMemcgPath = _memcgPath,
+        MmapLockEventsWithMemcgId = _memcgId,
+        ReceiverReadLocks = _receiverReadLocks,
+        ReceiverReadLocksAfterInstall = _receiverReadLocksAfterInstall,
+    };
 
     private TaskTrack Track(int pid)
     {

@@ -39,6 +39,9 @@ public sealed class TransactionTracker
 
     public TransactionStatistics Statistics { get; } = new();
 
+    /// <summary>Receives every transaction and round trip the statistics count, without a row object (the phase breakdown).</summary>
+    internal ITransactionCounts? Counts { get; init; }
+
     /// <summary>Transactions per binder process they were sent to or from (every process, whatever the filter).</summary>
     public IReadOnlyDictionary<int, long> TransactionsByProc => _byProc;
 
@@ -178,6 +181,7 @@ public sealed class TransactionTracker
         if (pending.Reply && pending.RequestSentNs >= 0 && (_procFilter is null || _procFilter == pending.RequestToProc || _procFilter == pending.ToProc))
         {
             Statistics.RoundTripNs.Add(e.Timestamp - pending.RequestSentNs);
+            Counts?.OnRoundTrip(pending.RequestSentNs, e.Timestamp - pending.RequestSentNs);
         }
     }
 
@@ -237,6 +241,8 @@ public sealed class TransactionTracker
             stats.DeliveryNs.Add(p.ReceivedNs - p.SentNs);
         }
 
+        Counts?.OnTransactionCounted(new CountedTransaction(
+            p.SentNs, p.ReceivedNs, p.Reply, p.OneWay, pagesInProcess, p.DataSize, p.OffsetsSize));
         _sink?.OnTransaction(new TransactionRecord(
             p.DebugId, p.FromPid, p.ToProc, p.ToThread, p.Reply, p.OneWay, p.Code, p.DataSize, p.OffsetsSize,
             p.PagesInstalled, p.SentNs, p.ReceivedNs, p.FreedNs) { RequestDebugId = p.RequestDebugId });

@@ -99,16 +99,19 @@ internal static class CompareCommand
 
         return ProgressDisplay.Run([path], progress =>
         {
-            using var pass = TraceInput.Open(path, options, progress, interrupt, analysis.Focus);
+            using var pass = TraceInput.Open(path, options, progress, interrupt, analysis.StreamFocus);
             var measurement = new TraceMeasurementCollector(analysis);
             pass.Run([measurement], interrupt);
             return measurement.Measurement!;
         });
     };
 
-    /// <summary>The same process, window and phase on every run of both sides.</summary>
-    internal static AnalysisOptions Analysis(ParseResult parseResult, Option<int?> proc, FocusOptions focus) =>
-        new() { Proc = parseResult.GetValue(proc), Focus = focus.Read(parseResult) };
+    /// <summary>The same process, window and phase on every run of both sides; a phase as <c>report --phase</c> gives it (from the whole trace's records).</summary>
+    internal static AnalysisOptions Analysis(ParseResult parseResult, Option<int?> proc, FocusOptions focus)
+    {
+        var traceFocus = focus.Read(parseResult);
+        return new() { Proc = parseResult.GetValue(proc), Focus = traceFocus, Phase = traceFocus?.Phase };
+    }
 
     /// <summary>The comparison layer's input errors are the user's: one line, exit 2.</summary>
     internal static ExitCode RunReportingInputErrors(Func<ExitCode> body)

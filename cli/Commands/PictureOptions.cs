@@ -23,7 +23,7 @@ internal static class PictureOptions
     {
         var picture = new ReportPictureSink();
         var analyzer = new TraceAnalyzer(analysis, picture);
-        using (var pass = TraceInput.Open(tracePath, parse, progress, interrupt, analysis.Focus))
+        using (var pass = TraceInput.Open(tracePath, parse, progress, interrupt, analysis.StreamFocus))
         {
             pass.Run([analyzer], interrupt);
         }

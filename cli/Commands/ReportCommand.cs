@@ -40,7 +40,7 @@ internal static class ReportCommand
             var paths = parseResult.GetRequiredValue(traces);
             var parse = new ParseOptions { Strict = parseResult.GetValue(strict) };
             var traceFocus = focus.Read(parseResult);
-            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus, PhaseBreakdown = true };
+            var analysis = new AnalysisOptions { Proc = parseResult.GetValue(proc), Focus = traceFocus, Phase = traceFocus?.Phase, PhaseBreakdown = true };
             var htmlPath = parseResult.GetValue(html);
             if (htmlPath is not null && paths.Length != 1)
             {
@@ -89,7 +89,7 @@ internal static class ReportCommand
 
     private static TraceReport Analyze(string path, ParseOptions parse, AnalysisOptions analysis, ProgressDisplay progress, CancellationToken interrupt)
     {
-        using var pass = TraceInput.Open(path, parse, progress, interrupt, analysis.Focus);
+        using var pass = TraceInput.Open(path, parse, progress, interrupt, analysis.StreamFocus);
         var analyzer = new TraceAnalyzer(analysis);
         pass.Run([analyzer], interrupt);
         return analyzer.Report!;
