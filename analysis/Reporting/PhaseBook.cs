@@ -210,24 +210,7 @@ internal sealed class PhaseBook(string name)
     }
 
     /// <summary>A transaction as <see cref="TransactionTracker"/> counted it (after its process filter).</summary>
-    public void OnTransaction(in CountedTransaction t)
-    {
-        var pages = t.PagesInProcess;
-        _transactions.Count++;
-        _transactions.Replies += t.Reply ? 1 : 0;
-        _transactions.OneWay += t.OneWay ? 1 : 0;
-        _transactions.PagesInstalled += pages;
-        _transactions.WithPageInstalls += pages > 0 ? 1 : 0;
-        if (t.DataSize >= 0)
-        {
-            _transactions.BufferBytes.Add(t.DataSize + t.OffsetsSize);
-        }
-
-        if (t.ReceivedNs >= 0)
-        {
-            _transactions.DeliveryNs.Add(t.ReceivedNs - t.SentNs);
-        }
-    }
+    public void OnTransaction(in CountedTransaction t) => _transactions.Add(t);
 
     public void OnRoundTrip(long roundTripNs) => _transactions.RoundTripNs.Add(roundTripNs);
 

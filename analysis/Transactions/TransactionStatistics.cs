@@ -25,4 +25,23 @@ public sealed class TransactionStatistics
 
     /// <summary>Two-way request sent → its reply received by the requester.</summary>
     public DurationDistribution RoundTripNs { get; } = new();
+
+    /// <summary>Counts one transaction: the whole trace's statistics and each phase's take it the same way.</summary>
+    internal void Add(in CountedTransaction t)
+    {
+        Count++;
+        Replies += t.Reply ? 1 : 0;
+        OneWay += t.OneWay ? 1 : 0;
+        PagesInstalled += t.PagesInProcess;
+        WithPageInstalls += t.PagesInProcess > 0 ? 1 : 0;
+        if (t.DataSize >= 0)
+        {
+            BufferBytes.Add(t.DataSize + t.OffsetsSize);
+        }
+
+        if (t.ReceivedNs >= 0)
+        {
+            DeliveryNs.Add(t.ReceivedNs - t.SentNs);
+        }
+    }
 }

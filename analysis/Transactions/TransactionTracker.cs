@@ -225,24 +225,9 @@ public sealed class TransactionTracker
 
         // Pages go into the receiver's buffer: under a filter, a reply to a client installs the client's pages, not the process's.
         var pagesInProcess = _procFilter is null || p.ToProc == _procFilter ? p.PagesInstalled : 0;
-        var stats = Statistics;
-        stats.Count++;
-        stats.Replies += p.Reply ? 1 : 0;
-        stats.OneWay += p.OneWay ? 1 : 0;
-        stats.PagesInstalled += pagesInProcess;
-        stats.WithPageInstalls += pagesInProcess > 0 ? 1 : 0;
-        if (p.DataSize >= 0)
-        {
-            stats.BufferBytes.Add(p.DataSize + p.OffsetsSize);
-        }
-
-        if (p.ReceivedNs >= 0)
-        {
-            stats.DeliveryNs.Add(p.ReceivedNs - p.SentNs);
-        }
-
-        Counts?.OnTransactionCounted(new CountedTransaction(
-            p.SentNs, p.ReceivedNs, p.Reply, p.OneWay, pagesInProcess, p.DataSize, p.OffsetsSize));
+        var counted = new CountedTransaction(p.SentNs, p.ReceivedNs, p.Reply, p.OneWay, pagesInProcess, p.DataSize, p.OffsetsSize);
+        Statistics.Add(counted);
+        Counts?.OnTransactionCounted(counted);
         _sink?.OnTransaction(new TransactionRecord(
             p.DebugId, p.FromPid, p.ToProc, p.ToThread, p.Reply, p.OneWay, p.Code, p.DataSize, p.OffsetsSize,
             p.PagesInstalled, p.SentNs, p.ReceivedNs, p.FreedNs) { RequestDebugId = p.RequestDebugId });
