@@ -114,65 +114,65 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
 
     public void OnPageInstall(int proc, long startNs, long latencyNs)
     {
-        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(startNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnPageInstall(proc, latencyNs);
+            book.OnPageInstall(proc, latencyNs);
         }
     }
 
     public void OnLruDwell(int proc, long startNs, long dwellNs)
     {
-        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(startNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnLruDwell(proc, dwellNs);
+            book.OnLruDwell(proc, dwellNs);
         }
     }
 
     public void OnReclaim(int proc, long startNs, long durationNs)
     {
-        for (var mask = _membership.MaskAt(startNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(startNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnReclaim(proc, durationNs);
+            book.OnReclaim(proc, durationNs);
         }
     }
 
     public void OnReinstallAfterReclaim(int proc, long reclaimedNs, long gapNs)
     {
-        for (var mask = _membership.MaskAt(reclaimedNs + gapNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(reclaimedNs + gapNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnReinstallAfterReclaim(proc, gapNs);
+            book.OnReinstallAfterReclaim(proc, gapNs);
         }
     }
 
     public void OnPageCounts(int proc, long timestampNs, int active, int lru, int allActive, int allLru, bool sampled)
     {
-        for (var mask = _membership.MaskAt(timestampNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(timestampNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnPageCounts(proc, timestampNs, active, lru, allActive, allLru, sampled);
+            book.OnPageCounts(proc, timestampNs, active, lru, allActive, allLru, sampled);
         }
     }
 
     public void OnLockHold(in MmapLockHold hold)
     {
-        for (var mask = _membership.MaskAt(hold.StartNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(hold.StartNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnLockHold(hold);
+            book.OnLockHold(hold);
         }
     }
 
     public void OnLockWait(in MmapLockWait wait)
     {
-        for (var mask = _membership.MaskAt(wait.StartNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(wait.StartNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnLockWait(wait);
+            book.OnLockWait(wait);
         }
     }
 
     public void OnLockHoldBlocked(in MmapLockHold hold, long waitsBlocked, long blockedNs)
     {
-        for (var mask = _membership.MaskAt(hold.StartNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(hold.StartNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnLockHoldBlocked(hold, waitsBlocked, blockedNs);
+            book.OnLockHoldBlocked(hold, waitsBlocked, blockedNs);
         }
     }
 
@@ -182,19 +182,21 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
 
     public void OnTransactionCounted(in CountedTransaction transaction)
     {
-        for (var mask = _membership.MaskAt(transaction.SentNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(transaction.SentNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnTransaction(transaction);
+            book.OnTransaction(transaction);
         }
     }
 
     public void OnRoundTrip(long requestSentNs, long roundTripNs)
     {
-        for (var mask = _membership.MaskAt(requestSentNs); mask != 0; mask &= mask - 1)
+        foreach (var book in BooksOpenAt(requestSentNs))
         {
-            _books[BitOperations.TrailingZeroCount(mask)].OnRoundTrip(roundTripNs);
+            book.OnRoundTrip(roundTripNs);
         }
     }
+
+    private OpenBooks BooksOpenAt(long timestamp) => new(_books, _membership.MaskAt(timestamp));
 
     private void Close(string name, AnalysisSnapshot at, long timestamp)
     {
@@ -225,5 +227,27 @@ internal sealed class PhaseBreakdown(TraceAnalyzer analyzer, AnalysisOptions opt
         _bits[name] = _books.Count;
         _books.Add(new PhaseBook(name));
         return _books.Count - 1;
+    }
+
+    /// <summary>The books of the phases whose bits are set in a membership mask, without allocating (records arrive per event).</summary>
+    private struct OpenBooks(List<PhaseBook> books, uint mask)
+    {
+        private uint _rest = mask;
+
+        public PhaseBook Current { get; private set; } = null!;
+
+        public readonly OpenBooks GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_rest == 0)
+            {
+                return false;
+            }
+
+            Current = books[BitOperations.TrailingZeroCount(_rest)];
+            _rest &= _rest - 1;
+            return true;
+        }
     }
 }
