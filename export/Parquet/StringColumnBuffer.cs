@@ -53,19 +53,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
     public void MarkRows(int firstRow, int count) => MarkPresent(firstRow, count);
 
     /// <summary>The value of the next row marked by <see cref="MarkRows"/>.</summary>
-    public void AppendValue(string value)
-    {
-        if (_dictionaryMode)
-        {
-            // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
-            AppendIndex(ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value));
-        }
-
-        if (!_dictionaryMode)
-        {
-            AppendPlain(value);
-        }
-    }
+    public void AppendValue(string value) => AppendValues(value, 1);
 
     /// <summary>Stores <paramref name="value"/> as the value of the <paramref name="count"/> rows from <paramref name="firstRow"/> on.</summary>
     public void AppendRepeated(int firstRow, int count, string value)
@@ -76,26 +64,7 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         }
 
         MarkPresent(firstRow, count);
-        if (_dictionaryMode)
-        {
-            var index = ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value);
-            if (index >= 0)
-            {
-                if (_count + count > _indices.Length)
-                {
-                    Array.Resize(ref _indices, Math.Max(_count + count, _indices.Length * 2));
-                }
-
-                _indices.AsSpan(_count, count).Fill(index);
-                _count += count;
-                return;
-            }
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            AppendPlain(value);
-        }
+        AppendValues(value, count);
     }
 
     public override void EndChunk(ColumnChunkWriter chunk)
@@ -173,19 +142,38 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         return index;
     }
 
-    private void AppendIndex(int index)
+    /// <summary>Appends <paramref name="value"/> <paramref name="count"/> times: as its dictionary index while the page is dictionary-encoded, else as text.</summary>
+    private void AppendValues(string value, int count)
     {
-        if (index < 0)
+        if (_dictionaryMode)
         {
-            return;
+            // Consecutive rows often repeat the value (a label column always does): the last one is checked first.
+            var index = ReferenceEquals(_lastValue, value) ? _lastIndex : IndexOf(value);
+            if (index >= 0)
+            {
+                if (_count + count > _indices.Length)
+                {
+                    Array.Resize(ref _indices, Math.Max(_count + count, _indices.Length * 2));
+                }
+
+                if (count == 1)
+                {
+                    _indices[_count] = index;
+                }
+                else
+                {
+                    _indices.AsSpan(_count, count).Fill(index);
+                }
+
+                _count += count;
+                return;
+            }
         }
 
-        if (_count == _indices.Length)
+        for (var i = 0; i < count; i++)
         {
-            Array.Resize(ref _indices, _indices.Length * 2);
+            AppendPlain(value);
         }
-
-        _indices[_count++] = index;
     }
 
     /// <summary>Re-encodes the page being built as PLAIN; the dictionary is kept for the pages already written with it.</summary>
